@@ -1,0 +1,106 @@
+// Internal declarations shared by the bridge's translation units.
+#pragma once
+#include <torch/torch.h>
+
+#include <atomic>
+#include <map>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "mlbn.h"
+
+namespace mlbn {
+
+// An error the caller caused (bad argument), as opposed to a failure inside libtorch.
+struct InvalidArgument : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+struct NotAvailable : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+void set_last_error(const std::string& message);
+void clear_last_error();
+extern std::atomic<int64_t> live_handles;
+
+// Applies the configured thread count to the calling thread if it has not been applied there yet.
+void apply_threads_to_calling_thread();
+
+torch::Device parse_device(const std::string& text);
+
+// Runs `body`, turning every exception into a status code and a thread-local message.
+template <typename F>
+mlbn_status guarded(const char* operation, F&& body) {
+  try {
+    clear_last_error();
+    apply_threads_to_calling_thread();
+    body();
+    return MLBN_OK;
+  } catch (const InvalidArgument& e) {
+    set_last_error(std::string(operation) + ": " + e.what());
+    return MLBN_INVALID_ARGUMENT;
+  } catch (const NotAvailable& e) {
+    set_last_error(std::string(operation) + ": " + e.what());
+    return MLBN_NOT_AVAILABLE;
+  } catch (const c10::Error& e) {
+    set_last_error(std::string(operation) + ": " + e.what_without_backtrace());
+    return MLBN_ERROR;
+  } catch (const std::exception& e) {
+    set_last_error(std::string(operation) + ": " + e.what());
+    return MLBN_ERROR;
+  } catch (...) {
+    set_last_error(std::string(operation) + ": unknown native exception");
+    return MLBN_ERROR;
+  }
+}
+
+inline void require(bool condition, const std::string& message) {
+  if (!condition) throw InvalidArgument(message);
+}
+
+struct Layer {
+  mlbn_layer_spec spec{};
+  // Shapes entering and leaving the layer, per example (C,H,W) or (F).
+  std::vector<int64_t> in_shape, out_shape;
+  torch::Tensor weight, bias;               // convolution, dense, batch norm (gamma, beta)
+  torch::Tensor running_mean, running_var;  // batch norm
+};
+
+struct NamedTensor {
+  std::string name;
+  int32_t role;
+  torch::Tensor tensor;
+};
+
+struct OptimizerState {
+  int32_t kind = 0;
+  double beta1 = 0, beta2 = 0, epsilon = 0, weight_decay = 0, initial_accumulator = 0;
+  bool nesterov = false;
+  std::vector<torch::Tensor> slot1, slot2;  // per parameter: momentum/sum/first moment, second moment
+};
+
+struct Network {
+  std::vector<Layer> layers;
+  std::vector<int64_t> input_shape;
+  uint64_t seed = 0;
+  torch::Device device{torch::kCPU};
+  std::vector<torch::Tensor> parameters;   // in layer order
+  std::vector<std::string> parameter_names;
+  OptimizerState optimizer;
+  std::vector<NamedTensor> named;          // every tensor visible through the C surface
+
+  int64_t output_size() const;
+  torch::Tensor input_tensor(const float* data, int64_t batch) const;
+  torch::Tensor forward(torch::Tensor x, bool training, uint64_t step);
+  void rebuild_names();
+};
+
+void initialise_layers(Network& net);
+torch::Tensor layer_forward(Network& net, size_t index, const torch::Tensor& x, bool training,
+                            uint64_t step);
+void optimizer_step(Network& net, double learning_rate, uint64_t step);
+
+}  // namespace mlbn
+
+struct mlbn_network : mlbn::Network {};

@@ -1,0 +1,61 @@
+// libtorch's OpenMP thread count belongs to the calling thread, and OpenBLAS keeps its own pool
+// that libtorch never configures; .NET calls in from arbitrary threads. So the configured count is
+// re-applied lazily on every thread the first time it enters the bridge after a change.
+#include <dlfcn.h>
+
+#include "bridge.h"
+
+namespace mlbn {
+
+namespace {
+std::atomic<int32_t> configured_threads{0};  // 0: not configured yet (use all cores)
+std::atomic<int32_t> generation{1};
+thread_local int32_t applied_generation = 0;
+
+using blas_set_fn = void (*)(int);
+using blas_get_fn = int (*)();
+
+blas_set_fn blas_set() {
+  static blas_set_fn fn = reinterpret_cast<blas_set_fn>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads"));
+  return fn;
+}
+blas_get_fn blas_get() {
+  static blas_get_fn fn = reinterpret_cast<blas_get_fn>(dlsym(RTLD_DEFAULT, "openblas_get_num_threads"));
+  return fn;
+}
+
+int32_t effective_count() {
+  int32_t n = configured_threads.load();
+  if (n > 0) return n;
+  unsigned hw = std::thread::hardware_concurrency();
+  return hw == 0 ? 1 : static_cast<int32_t>(hw);
+}
+}  // namespace
+
+void apply_threads_to_calling_thread() {
+  int32_t g = generation.load();
+  if (applied_generation == g) return;
+  int32_t n = effective_count();
+  at::set_num_threads(n);
+  if (auto set = blas_set()) set(n);
+  applied_generation = g;
+}
+
+}  // namespace mlbn
+
+MLBN_API mlbn_status mlbn_set_threads(int32_t count) {
+  return mlbn::guarded("set_threads", [&] {
+    mlbn::require(count >= 0, "thread count must be 0 (all cores) or positive, got " + std::to_string(count));
+    mlbn::configured_threads.store(count);
+    mlbn::generation.fetch_add(1);
+    mlbn::apply_threads_to_calling_thread();
+  });
+}
+
+MLBN_API mlbn_status mlbn_threads_in_effect(int32_t* torch_threads, int32_t* blas_threads) {
+  return mlbn::guarded("threads_in_effect", [&] {
+    *torch_threads = at::get_num_threads();
+    auto get = mlbn::blas_get();
+    *blas_threads = get ? get() : -1;
+  });
+}
