@@ -1,0 +1,6 @@
+namespace Ml.BatchNorm.Samples;
+
+internal static class Program
+{
+    private static int Main(string[] args) => 0;
+}
