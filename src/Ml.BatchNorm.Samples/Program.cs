@@ -1,6 +1,10 @@
+using System.CommandLine;
+using Ml.BatchNorm.Samples.Cli;
+
 namespace Ml.BatchNorm.Samples;
 
+/// <summary>The <c>mlbn</c> command line.</summary>
 internal static class Program
 {
-    private static int Main(string[] args) => 0;
+    private static int Main(string[] args) => MlbnCommandLine.Run(args, Console.Out, Console.Error);
 }

@@ -82,10 +82,12 @@ MLBN_API mlbn_status mlbn_network_create(const mlbn_layer_spec* layers, int32_t 
                                          uint64_t seed, const char* device, mlbn_network** out);
 MLBN_API void mlbn_network_free(mlbn_network* network);
 MLBN_API mlbn_status mlbn_network_output_size(mlbn_network* network, int64_t* size);
-// Raw output of the last layer. training=1 normalizes with batch statistics and updates the moving
+// Raw output of the last layer for images of height x width (the spec's size or another one:
+// convolutions accept any size). training=1 normalizes with batch statistics and updates the moving
 // statistics (and applies dropout, keyed by seed and step); training=0 is inference mode.
 MLBN_API mlbn_status mlbn_network_forward(mlbn_network* network, const float* input, int64_t batch,
-                                          int32_t training, uint64_t step, float* output);
+                                          int32_t height, int32_t width, int32_t training,
+                                          uint64_t step, float* output, int64_t output_capacity);
 // Inference mode, softmax over the last layer.
 MLBN_API mlbn_status mlbn_network_score(mlbn_network* network, const float* input, int64_t batch,
                                         float* probabilities);

@@ -105,12 +105,19 @@ MLBN_API mlbn_status mlbn_network_output_size(mlbn_network* network, int64_t* si
 }
 
 MLBN_API mlbn_status mlbn_network_forward(mlbn_network* network, const float* input, int64_t batch,
-                                          int32_t training, uint64_t step, float* output) {
+                                          int32_t height, int32_t width, int32_t training,
+                                          uint64_t step, float* output, int64_t output_capacity) {
   return guarded("network_forward", [&] {
     Network& net = checked(network);
+    require(height > 0 && width > 0, "image height and width must be positive");
+    require(input != nullptr && batch > 0, "input is empty");
     torch::NoGradGuard no_grad;
-    auto y = net.forward(net.input_tensor(input, batch), training != 0, step);
-    copy_out(y, output, batch * net.output_size());
+    auto x = torch::from_blob(const_cast<float*>(input), {batch, net.input_shape[0], height, width}, torch::kFloat32)
+                 .to(net.device);
+    auto y = net.forward(x, training != 0, step);
+    require(y.numel() <= output_capacity, "output buffer holds " + std::to_string(output_capacity) +
+                                              " values; the network produced " + std::to_string(y.numel()));
+    copy_out(y, output, y.numel());
   });
 }
 

@@ -1,0 +1,15 @@
+using System.Text.Json.Serialization;
+
+namespace Ml.BatchNorm.Bench;
+
+/// <summary>One side's measurement, in the JSON shape the peer writes too.</summary>
+internal sealed record ThroughputResult(
+    [property: JsonPropertyName("framework")] string Framework,
+    [property: JsonPropertyName("model")] string Model,
+    [property: JsonPropertyName("batch_size")] int BatchSize,
+    [property: JsonPropertyName("torch_threads")] int TorchThreads,
+    [property: JsonPropertyName("blas_threads")] int BlasThreads,
+    [property: JsonPropertyName("steps")] int Steps,
+    [property: JsonPropertyName("seconds")] double Seconds,
+    [property: JsonPropertyName("images_per_second")] double ImagesPerSecond,
+    [property: JsonPropertyName("final_loss")] double FinalLoss);

@@ -1,0 +1,94 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using Ml.BatchNorm.Data;
+using Ml.BatchNorm.Engine;
+using Ml.BatchNorm.Files;
+using Ml.BatchNorm.Interop;
+
+namespace Ml.BatchNorm.Bench;
+
+/// <summary>
+/// Training throughput of a seed network on real Fashion-MNIST batches, shuffled per epoch. Writes
+/// the initial weights and the row order it used, so that the PyTorch peer trains the same network
+/// from the same weights on the same batches.
+/// </summary>
+internal static class TrainThroughput
+{
+    public static Command Create()
+    {
+        var data = new Option<string>("--data") { DefaultValueFactory = _ => IdxDataFolder.DefaultFolder };
+        var model = new Option<string>("--model") { DefaultValueFactory = _ => "model1" };
+        model.AcceptOnlyFromAmong("model1", "model2");
+        var batch = new Option<int>("--batch-size") { DefaultValueFactory = _ => 128 };
+        var threads = new Option<int>("--threads") { DefaultValueFactory = _ => 2 };
+        var steps = new Option<int>("--steps") { DefaultValueFactory = _ => 100 };
+        var warmup = new Option<int>("--warmup") { DefaultValueFactory = _ => 10 };
+        var seed = new Option<ulong>("--seed") { DefaultValueFactory = _ => 1 };
+        var exportInit = new Option<string?>("--export-init") { Description = "Write the initial weights (safetensors) for the peer." };
+        var exportOrder = new Option<string?>("--export-order") { Description = "Write the row order (int32 little-endian) of every timed and warm-up batch for the peer." };
+        var json = new Option<string?>("--json");
+        var command = new Command("train-throughput", "Images/s of training steps (Adam 1e-3).") { data, model, batch, threads, steps, warmup, seed, exportInit, exportOrder, json };
+        command.SetAction(p =>
+        {
+            var result = Run(p.GetValue(data)!, p.GetValue(model)!, p.GetValue(batch), p.GetValue(threads), p.GetValue(steps), p.GetValue(warmup), p.GetValue(seed), p.GetValue(exportInit), p.GetValue(exportOrder));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ml.batchnorm {result.Model} batch {result.BatchSize} threads torch={result.TorchThreads} blas={result.BlasThreads}: {result.ImagesPerSecond:F0} images/s ({result.Steps} steps, {result.Seconds:F2} s)"));
+            if (p.GetValue(json) is { } path)
+            {
+                File.WriteAllText(path, JsonSerializer.Serialize(result));
+            }
+
+            return 0;
+        });
+        return command;
+    }
+
+    private static ThroughputResult Run(string folder, string model, int batchSize, int threads, int steps, int warmup, ulong seed, string? exportInit, string? exportOrder)
+    {
+        NativeRuntime.SetThreads(threads);
+        var train = IdxDataFolder.Open(folder).LoadTrain();
+        var spec = model == "model1" ? SeedNetworks.Model1() : SeedNetworks.Model2();
+        using var network = new Network(spec, seed);
+        if (exportInit is not null)
+        {
+            using var stream = File.Create(exportInit);
+            SafeTensorsFormat.Write(stream, NetworkTensors.Export(network, TensorRole.Parameter, TensorRole.Statistic));
+        }
+
+        var batches = new MiniBatchSequence(train, batchSize, seed);
+        if (exportOrder is not null)
+        {
+            using var writer = new BinaryWriter(File.Create(exportOrder));
+            for (long s = 0; s < warmup + steps; s++)
+            {
+                foreach (int row in batches.RowsOf(s))
+                {
+                    writer.Write(row);
+                }
+            }
+        }
+
+        network.SetOptimizer(NativeOptimizerKind.Adam, 0.9, 0.999, 1e-8, 0, 0, nesterov: false);
+        using var buffer = new MiniBatchBuffer(batches.MaxBatchSize, batches.PixelsPerImage);
+        float loss = 0;
+        for (long s = 0; s < warmup; s++)
+        {
+            int rows = batches.Fill(s, buffer);
+            loss = network.TrainStep(buffer.Images, buffer.Labels, rows, 1e-3, (ulong)s).Loss;
+        }
+
+        long images = 0;
+        var clock = Stopwatch.StartNew();
+        for (long s = warmup; s < warmup + steps; s++)
+        {
+            int rows = batches.Fill(s, buffer);
+            loss = network.TrainStep(buffer.Images, buffer.Labels, rows, 1e-3, (ulong)s).Loss;
+            images += rows;
+        }
+
+        double seconds = clock.Elapsed.TotalSeconds;
+        var (torch, blas) = NativeRuntime.ThreadsInEffect();
+        return new ThroughputResult("ml.batchnorm", model, batchSize, torch, blas, steps, seconds, images / seconds, loss);
+    }
+}

@@ -1,0 +1,35 @@
+using System.CommandLine;
+using Ml.BatchNorm.Data;
+using Ml.BatchNorm.Engine;
+using Ml.BatchNorm.Evaluation;
+using Ml.BatchNorm.Interop;
+using Spectre.Console;
+
+namespace Ml.BatchNorm.Samples.Cli;
+
+/// <summary><c>mlbn evaluate</c>: scores the test split of a data folder with a saved model and prints every metric.</summary>
+internal static class EvaluateCommand
+{
+    public static Command Create()
+    {
+        var model = DataOptions.Model("The model file to evaluate.", required: true);
+        var data = DataOptions.Data();
+        var threads = DataOptions.Threads();
+        var device = DataOptions.Device();
+        var testRows = DataOptions.Rows("--test-rows", "Evaluate on the first N test images only.");
+        var topK = new Option<int>("--top-k") { Description = "Also report top-k accuracy for this k.", DefaultValueFactory = _ => 3 };
+        var command = new Command("evaluate", "Evaluate a saved model on the test images of a data folder (inference mode).") { model, data, threads, device, testRows, topK };
+        command.SetAction(parse =>
+        {
+            NativeRuntime.SetThreads(parse.GetValue(threads));
+            using var trained = ModelFile.Load(parse.GetValue(model)!, parse.GetValue(device)!);
+            var folder = IdxDataFolder.Open(parse.GetValue(data)!, trained.LabelNames);
+            var test = DataOptions.Limit(folder.LoadTest(), parse.GetValue(testRows));
+            int k = Math.Min(parse.GetValue(topK), trained.LabelNames.Count);
+            var metrics = NetworkEvaluator.Evaluate(trained, test, k);
+            MetricsReport.Write(AnsiConsole.Console, $"{Path.GetFileName(parse.GetValue(model))} on {test.Source}", metrics, confusion: true);
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,200 @@
+using Ml.BatchNorm.Interop;
+
+namespace Ml.BatchNorm.Engine;
+
+/// <summary>
+/// A network built in libtorch from a <see cref="NetworkSpec"/>. Public scoring always runs in
+/// inference mode (moving statistics, no dropout); training-mode passes are internal to the trainer.
+/// Dispose it to release the native memory at once.
+/// </summary>
+public sealed class Network : IDisposable
+{
+    private readonly NetworkHandle _handle;
+
+    /// <summary>Builds the network with weights drawn from <paramref name="seed"/> on <paramref name="device"/> ("cpu", "cuda", "cuda:N").</summary>
+    public Network(NetworkSpec spec, ulong seed = 1, string device = "cpu")
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        spec.Validate();
+        Spec = spec;
+        Device = device;
+        LayerSpecNative[] layers = spec.ToNative();
+        unsafe
+        {
+            fixed (LayerSpecNative* p = layers)
+            {
+                NativeMethods.NetworkCreate(p, layers.Length, spec.Channels, spec.Height, spec.Width, seed, device, out _handle).ThrowIfFailed();
+            }
+        }
+
+        NativeMethods.NetworkOutputSize(_handle, out long outputs).ThrowIfFailed();
+        OutputSize = checked((int)outputs);
+        InputSize = spec.Channels * spec.Height * spec.Width;
+    }
+
+    /// <summary>The spec it was built from.</summary>
+    public NetworkSpec Spec { get; }
+
+    /// <summary>The device it lives on.</summary>
+    public string Device { get; }
+
+    /// <summary>Floats per input row (channels x height x width).</summary>
+    public int InputSize { get; }
+
+    /// <summary>Floats per output row (the number of classes for a classifier).</summary>
+    public int OutputSize { get; }
+
+    internal NetworkHandle Handle => _handle;
+
+    /// <summary>Class probabilities (softmax of the last layer) for <paramref name="count"/> rows, in inference mode.</summary>
+    public void Score(ReadOnlySpan<float> images, int count, Span<float> probabilities)
+    {
+        CheckSizes(images, count, probabilities.Length);
+        unsafe
+        {
+            fixed (float* x = images)
+            fixed (float* y = probabilities)
+            {
+                NativeMethods.NetworkScore(_handle, x, count, y).ThrowIfFailed();
+            }
+        }
+    }
+
+    /// <summary>Summed cross-entropy and the number of correct predictions for a labelled batch, in inference mode.</summary>
+    public (double LossSum, long Correct) Evaluate(ReadOnlySpan<float> images, ReadOnlySpan<long> labels, int count)
+    {
+        CheckSizes(images, count, null);
+        if (labels.Length < count)
+        {
+            throw new ArgumentException($"labels hold {labels.Length} rows, fewer than count {count}.", nameof(labels));
+        }
+
+        unsafe
+        {
+            fixed (float* x = images)
+            fixed (long* l = labels)
+            {
+                NativeMethods.NetworkEvaluate(_handle, x, l, count, out double loss, out long correct).ThrowIfFailed();
+                return (loss, correct);
+            }
+        }
+    }
+
+    /// <summary>Raw output of the last layer. Training mode uses batch statistics and updates the moving ones.</summary>
+    internal void Forward(ReadOnlySpan<float> images, int count, bool training, ulong step, Span<float> output)
+    {
+        CheckSizes(images, count, output.Length);
+        ForwardShaped(images, count, Spec.Height, Spec.Width, training, step, output);
+    }
+
+    /// <summary>Forward pass on images of another size: convolutions accept any size, dense layers then decide.</summary>
+    internal void ForwardShaped(ReadOnlySpan<float> images, int count, int height, int width, bool training, ulong step, Span<float> output)
+    {
+        if (images.Length < (long)count * Spec.Channels * height * width)
+        {
+            throw new ArgumentException($"images hold {images.Length} floats, fewer than {count} rows of {Spec.Channels}x{height}x{width}.", nameof(images));
+        }
+
+        unsafe
+        {
+            fixed (float* x = images)
+            fixed (float* y = output)
+            {
+                NativeMethods.NetworkForward(_handle, x, count, height, width, training ? 1 : 0, step, y, output.Length).ThrowIfFailed();
+            }
+        }
+    }
+
+    internal void SetOptimizer(NativeOptimizerKind kind, double beta1, double beta2, double epsilon, double weightDecay, double initialAccumulator, bool nesterov) =>
+        NativeMethods.NetworkSetOptimizer(_handle, kind, beta1, beta2, epsilon, weightDecay, initialAccumulator, nesterov ? 1 : 0).ThrowIfFailed();
+
+    internal (float Loss, long Correct) TrainStep(ReadOnlySpan<float> images, ReadOnlySpan<long> labels, int count, double learningRate, ulong step)
+    {
+        CheckSizes(images, count, null);
+        unsafe
+        {
+            fixed (float* x = images)
+            fixed (long* l = labels)
+            {
+                NativeMethods.NetworkTrainStep(_handle, x, l, count, learningRate, step, out float loss, out long correct).ThrowIfFailed();
+                return (loss, correct);
+            }
+        }
+    }
+
+    /// <summary>Every named tensor: weights, moving statistics and (once training has set one up) optimizer state.</summary>
+    public IReadOnlyList<TensorInfo> GetTensorInfos()
+    {
+        NativeMethods.NetworkTensorCount(_handle, out int count).ThrowIfFailed();
+        var result = new List<TensorInfo>(count);
+        Span<long> shape = stackalloc long[8];
+        for (int i = 0; i < count; i++)
+        {
+            unsafe
+            {
+                fixed (long* s = shape)
+                {
+                    NativeMethods.NetworkTensorInfo(_handle, i, out IntPtr name, out NativeTensorRole role, out int rank, s, shape.Length).ThrowIfFailed();
+                    result.Add(new TensorInfo(NativeStatusExtensions.TakeString(name), (TensorRole)role, shape[..rank].ToArray()));
+                }
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>Copies the named tensor's values (row-major float32).</summary>
+    public float[] ReadTensor(string name)
+    {
+        var info = GetTensorInfos().FirstOrDefault(t => t.Name == name)
+            ?? throw new ArgumentException($"the network has no tensor named '{name}'.", nameof(name));
+        var values = new float[info.ElementCount];
+        ReadTensor(name, values);
+        return values;
+    }
+
+    internal void ReadTensor(string name, Span<float> destination)
+    {
+        unsafe
+        {
+            fixed (float* d = destination)
+            {
+                NativeMethods.NetworkTensorRead(_handle, name, d, destination.Length).ThrowIfFailed();
+            }
+        }
+    }
+
+    /// <summary>Overwrites the named tensor with <paramref name="values"/> (row-major float32, exactly its element count).</summary>
+    public void WriteTensor(string name, ReadOnlySpan<float> values)
+    {
+        unsafe
+        {
+            fixed (float* s = values)
+            {
+                NativeMethods.NetworkTensorWrite(_handle, name, s, values.Length).ThrowIfFailed();
+            }
+        }
+    }
+
+    /// <summary>Releases the native network.</summary>
+    public void Dispose() => _handle.Dispose();
+
+    private void CheckSizes(ReadOnlySpan<float> images, int count, int? outputLength)
+    {
+        ObjectDisposedException.ThrowIf(_handle.IsClosed, this);
+        if (count <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(count), count, "The batch must hold at least one row.");
+        }
+
+        if (images.Length < (long)count * InputSize)
+        {
+            throw new ArgumentException($"images hold {images.Length} floats; {count} rows of {InputSize} need {(long)count * InputSize}.", nameof(images));
+        }
+
+        if (outputLength is int length && length < (long)count * OutputSize)
+        {
+            throw new ArgumentException($"the output buffer holds {length} floats; {count} rows of {OutputSize} need {(long)count * OutputSize}.", "output");
+        }
+    }
+}

@@ -1,0 +1,175 @@
+using System.Diagnostics;
+using Ml.BatchNorm.Data;
+using Ml.BatchNorm.Interop;
+
+namespace Ml.BatchNorm.Engine;
+
+/// <summary>
+/// Trains a network from a <see cref="NetworkSpec"/> on an <see cref="ImageDataset"/>: shuffled
+/// mini-batches, the configured optimizer and schedule, periodic inference-mode evaluation, and
+/// checkpoints from which an interrupted run resumes exactly.
+/// </summary>
+public sealed class Trainer
+{
+    private const int EvaluationBatch = 1000;
+
+    /// <summary>Creates a trainer; the options are validated here, once.</summary>
+    public Trainer(NetworkSpec spec, TrainingOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(options);
+        spec.Validate();
+        options.Validate();
+        Spec = spec;
+        Options = options;
+    }
+
+    /// <summary>The network to train.</summary>
+    public NetworkSpec Spec { get; }
+
+    /// <summary>The training options.</summary>
+    public TrainingOptions Options { get; }
+
+    /// <summary>
+    /// Trains and returns the network. With a checkpoint path, resumes from an existing checkpoint
+    /// (unless <see cref="TrainingOptions.Restart"/>) and writes one every
+    /// <see cref="TrainingOptions.CheckpointEvery"/> steps. Cancelling stops after the current step.
+    /// </summary>
+    public TrainedNetwork Train(ImageDataset train, ImageDataset? test = null, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(train);
+        CheckData(train, nameof(train));
+        if (test is not null)
+        {
+            CheckData(test, nameof(test));
+        }
+
+        NativeRuntime.SetThreads(Options.Threads);
+        NativeRuntime.ValidateDevice(Options.Device);
+        var batches = new MiniBatchSequence(train, Options.BatchSize, Options.Seed, shuffle: true, Options.LastBatch);
+        long totalSteps = Options.Iterations ?? (long)(Options.Epochs ?? TrainingOptions.DefaultEpochs) * batches.BatchesPerEpoch;
+        var fingerprint = Options.Fingerprint();
+
+        var network = new Network(Spec, Options.Seed, Options.Device);
+        try
+        {
+            SetOptimizer(network);
+            long startStep = 0;
+            if (Options.CheckpointPath is { } checkpointPath && File.Exists(checkpointPath))
+            {
+                if (Options.Restart)
+                {
+                    File.Delete(checkpointPath);
+                }
+                else
+                {
+                    startStep = TrainingCheckpoint.Restore(checkpointPath, network, fingerprint);
+                    if (startStep > totalSteps)
+                    {
+                        throw new InvalidOperationException($"checkpoint {checkpointPath} is at step {startStep}, beyond this run's {totalSteps} steps; pass restart (--restart) to start over.");
+                    }
+                }
+            }
+
+            double finalLoss = RunSteps(network, batches, test, startStep, totalSteps, fingerprint, progress, cancellationToken, out double seconds);
+            long ranSteps = totalSteps - startStep;
+            var summary = new TrainingSummary(
+                totalSteps,
+                (double)totalSteps / batches.BatchesPerEpoch,
+                train.Count,
+                seconds,
+                seconds > 0 ? ranSteps * (double)Options.BatchSize / seconds : 0,
+                startStep,
+                finalLoss,
+                fingerprint);
+            return new TrainedNetwork(network, train.LabelNames, summary);
+        }
+        catch
+        {
+            network.Dispose();
+            throw;
+        }
+    }
+
+    private double RunSteps(Network network, MiniBatchSequence batches, ImageDataset? test, long startStep, long totalSteps, IReadOnlyDictionary<string, string> fingerprint, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken, out double seconds)
+    {
+        using var buffer = new MiniBatchBuffer(batches.MaxBatchSize, batches.PixelsPerImage);
+        var total = Stopwatch.StartNew();
+        var sinceReport = Stopwatch.StartNew();
+        long imagesSinceReport = 0;
+        double loss = double.NaN;
+        for (long step = startStep; step < totalSteps; step++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            int rows = batches.Fill(step, buffer);
+            double learningRate = Options.LearningRateAt(step);
+            (float stepLoss, _) = network.TrainStep(buffer.Images, buffer.Labels, rows, learningRate, (ulong)step);
+            loss = stepLoss;
+            imagesSinceReport += rows;
+            long done = step + 1;
+
+            ProgressEvaluation? evaluation = null;
+            bool evaluate = Options.EvaluateEvery > 0 && (done % Options.EvaluateEvery == 0 || done == totalSteps);
+            if (evaluate)
+            {
+                evaluation = EvaluateProgress(network, buffer, rows, test);
+            }
+
+            if (Options.CheckpointPath is { } path && done % Options.CheckpointEvery == 0 && done < totalSteps)
+            {
+                TrainingCheckpoint.Save(path, network, done, fingerprint);
+            }
+
+            if (progress is not null)
+            {
+                double rate = imagesSinceReport / Math.Max(sinceReport.Elapsed.TotalSeconds, 1e-9);
+                progress.Report(new TrainingProgress(done, totalSteps, step / batches.BatchesPerEpoch, loss, rate, learningRate, evaluation));
+                if (sinceReport.Elapsed.TotalSeconds > 1)
+                {
+                    sinceReport.Restart();
+                    imagesSinceReport = 0;
+                }
+            }
+        }
+
+        seconds = total.Elapsed.TotalSeconds;
+        return loss;
+    }
+
+    private ProgressEvaluation EvaluateProgress(Network network, MiniBatchBuffer buffer, int rows, ImageDataset? test)
+    {
+        (double batchLoss, long batchCorrect) = network.Evaluate(buffer.Images, buffer.Labels, rows);
+        var testResult = test is null
+            ? new DatasetLoss(double.NaN, double.NaN, 0)
+            : DatasetLoss.Compute(network, test, Options.EvaluationRows == 0 ? test.Count : Math.Min(Options.EvaluationRows, test.Count));
+        return new ProgressEvaluation((double)batchCorrect / rows, batchLoss / rows, testResult.Accuracy, testResult.MeanLoss, testResult.Rows);
+    }
+
+    private void SetOptimizer(Network network)
+    {
+        var o = Options;
+        switch (o.Optimizer)
+        {
+            case OptimizerKind.Adam:
+                network.SetOptimizer(NativeOptimizerKind.Adam, o.Beta1, o.Beta2, o.EffectiveOptimizerEpsilon, o.WeightDecay, 0, nesterov: false);
+                break;
+            case OptimizerKind.Adagrad:
+                network.SetOptimizer(NativeOptimizerKind.Adagrad, 0, 0, o.EffectiveOptimizerEpsilon, o.WeightDecay, o.InitialAccumulator, nesterov: false);
+                break;
+            case OptimizerKind.Sgd:
+                network.SetOptimizer(NativeOptimizerKind.Sgd, o.Momentum, 0, 0, o.WeightDecay, 0, o.Nesterov);
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(Options), o.Optimizer, "unknown optimizer");
+        }
+    }
+
+    private void CheckData(ImageDataset data, string name)
+    {
+        int expected = Spec.Channels * Spec.Height * Spec.Width;
+        if (data.PixelsPerImage != expected)
+        {
+            throw new ArgumentException($"{name} ({data.Source}) holds {data.Height}x{data.Width} images; the network expects {Spec.Height}x{Spec.Width}.", name);
+        }
+    }
+}

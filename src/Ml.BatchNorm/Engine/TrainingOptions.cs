@@ -1,0 +1,168 @@
+using System.Globalization;
+using Ml.BatchNorm.Data;
+
+namespace Ml.BatchNorm.Engine;
+
+/// <summary>
+/// How to train: optimizer, schedule, batches, length, seed, device, evaluation and checkpoints.
+/// Every default is defined here once; <see cref="SeedRecipe"/> gives the seed documents' recipe.
+/// </summary>
+public sealed record TrainingOptions
+{
+    /// <summary>The optimizer. Default <see cref="OptimizerKind.Adam"/>.</summary>
+    public OptimizerKind Optimizer { get; init; } = OptimizerKind.Adam;
+
+    /// <summary>Initial learning rate. Default 0.002.</summary>
+    public double LearningRate { get; init; } = 0.002;
+
+    /// <summary>Multiply the learning rate by this every <see cref="LearningRateDecaySteps"/> steps (staircase). Default 1 (no decay).</summary>
+    public double LearningRateDecay { get; init; } = 1.0;
+
+    /// <summary>Steps between learning-rate decays. Default 1000.</summary>
+    public int LearningRateDecaySteps { get; init; } = 1000;
+
+    /// <summary>SGD momentum (0 for none). Default 0.9.</summary>
+    public double Momentum { get; init; } = 0.9;
+
+    /// <summary>SGD: use Nesterov momentum. Default off.</summary>
+    public bool Nesterov { get; init; }
+
+    /// <summary>Adam's first-moment decay. Default 0.9.</summary>
+    public double Beta1 { get; init; } = 0.9;
+
+    /// <summary>Adam's second-moment decay. Default 0.999.</summary>
+    public double Beta2 { get; init; } = 0.999;
+
+    /// <summary>Optimizer epsilon; null takes the optimizer's own default (Adam 1e-8, Adagrad 1e-10).</summary>
+    public double? OptimizerEpsilon { get; init; }
+
+    /// <summary>Adagrad's starting accumulator. Default 0.1 (TensorFlow's).</summary>
+    public double InitialAccumulator { get; init; } = 0.1;
+
+    /// <summary>L2 penalty added to every gradient. Default 0.</summary>
+    public double WeightDecay { get; init; }
+
+    /// <summary>Rows per training step. Default 128.</summary>
+    public int BatchSize { get; init; } = 128;
+
+    /// <summary>Passes over the training data; give this or <see cref="Iterations"/>, not both. Default 3 when neither is given.</summary>
+    public int? Epochs { get; init; }
+
+    /// <summary>Training steps; give this or <see cref="Epochs"/>, not both.</summary>
+    public long? Iterations { get; init; }
+
+    /// <summary>What to do with the last, partial batch of each epoch. Default <see cref="LastBatchPolicy.Drop"/>.</summary>
+    public LastBatchPolicy LastBatch { get; init; } = LastBatchPolicy.Drop;
+
+    /// <summary>Seed for weights, data order and dropout. Default 1.</summary>
+    public ulong Seed { get; init; } = 1;
+
+    /// <summary>"cpu", "cuda" or "cuda:N". Default "cpu".</summary>
+    public string Device { get; init; } = "cpu";
+
+    /// <summary>Threads for libtorch and OpenBLAS; 0 means all cores. Default 0.</summary>
+    public int Threads { get; init; }
+
+    /// <summary>Report training-batch and test metrics (inference mode) every this many steps; 0 turns it off. Default 100.</summary>
+    public int EvaluateEvery { get; init; } = 100;
+
+    /// <summary>Test rows used by the periodic evaluation (the first ones); 0 means all. Default 2000.</summary>
+    public int EvaluationRows { get; init; } = 2000;
+
+    /// <summary>Checkpoint file; null turns checkpoints off. When it exists, training resumes from it.</summary>
+    public string? CheckpointPath { get; init; }
+
+    /// <summary>Steps between checkpoints. Default 100.</summary>
+    public int CheckpointEvery { get; init; } = 100;
+
+    /// <summary>Ignore an existing checkpoint and start over.</summary>
+    public bool Restart { get; init; }
+
+    /// <summary>The number of epochs used when neither <see cref="Epochs"/> nor <see cref="Iterations"/> is given.</summary>
+    public const int DefaultEpochs = 3;
+
+    /// <summary>
+    /// The seed documents' recipe: Adagrad at 0.1 decayed by 0.95 every 1000 steps (staircase),
+    /// accumulators starting at 0.1, batch 1024, 10,000 iterations, evaluation and checkpoints
+    /// every 100 steps.
+    /// </summary>
+    public static TrainingOptions SeedRecipe() => new()
+    {
+        Optimizer = OptimizerKind.Adagrad,
+        LearningRate = 0.1,
+        LearningRateDecay = 0.95,
+        LearningRateDecaySteps = 1000,
+        InitialAccumulator = 0.1,
+        BatchSize = 1024,
+        Iterations = 10_000,
+        EvaluateEvery = 100,
+        CheckpointEvery = 100,
+    };
+
+    /// <summary>The optimizer epsilon in effect.</summary>
+    public double EffectiveOptimizerEpsilon => OptimizerEpsilon ?? (Optimizer == OptimizerKind.Adagrad ? 1e-10 : 1e-8);
+
+    /// <summary>The learning rate at a zero-based step (staircase decay).</summary>
+    public double LearningRateAt(long step) =>
+        LearningRateDecay == 1.0 ? LearningRate : LearningRate * Math.Pow(LearningRateDecay, step / LearningRateDecaySteps);
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid option.</summary>
+    public void Validate()
+    {
+        Require(Epochs is null || Iterations is null, nameof(Epochs), $"give {nameof(Epochs)} or {nameof(Iterations)}, not both");
+        Require(Epochs is null || Epochs > 0, nameof(Epochs), $"must be positive; got {Epochs}");
+        Require(Iterations is null || Iterations > 0, nameof(Iterations), $"must be positive; got {Iterations}");
+        Require(LearningRate > 0 && double.IsFinite(LearningRate), nameof(LearningRate), $"must be a positive number; got {LearningRate}");
+        Require(LearningRateDecay > 0 && LearningRateDecay <= 1, nameof(LearningRateDecay), $"must be in (0, 1]; got {LearningRateDecay}");
+        Require(LearningRateDecaySteps > 0, nameof(LearningRateDecaySteps), $"must be positive; got {LearningRateDecaySteps}");
+        Require(Momentum >= 0 && Momentum < 1, nameof(Momentum), $"must be in [0, 1); got {Momentum}");
+        Require(Beta1 >= 0 && Beta1 < 1, nameof(Beta1), $"must be in [0, 1); got {Beta1}");
+        Require(Beta2 >= 0 && Beta2 < 1, nameof(Beta2), $"must be in [0, 1); got {Beta2}");
+        Require(EffectiveOptimizerEpsilon >= 0, nameof(OptimizerEpsilon), $"must not be negative; got {OptimizerEpsilon}");
+        Require(InitialAccumulator >= 0, nameof(InitialAccumulator), $"must not be negative; got {InitialAccumulator}");
+        Require(WeightDecay >= 0, nameof(WeightDecay), $"must not be negative; got {WeightDecay}");
+        Require(BatchSize > 0, nameof(BatchSize), $"must be positive; got {BatchSize}");
+        Require(Threads >= 0, nameof(Threads), $"must be 0 (all cores) or positive; got {Threads}");
+        Require(EvaluateEvery >= 0, nameof(EvaluateEvery), $"must not be negative; got {EvaluateEvery}");
+        Require(EvaluationRows >= 0, nameof(EvaluationRows), $"must not be negative; got {EvaluationRows}");
+        Require(CheckpointEvery > 0, nameof(CheckpointEvery), $"must be positive; got {CheckpointEvery}");
+        Require(!string.IsNullOrWhiteSpace(Device), nameof(Device), "must name a device: cpu, cuda or cuda:N");
+    }
+
+    /// <summary>
+    /// The options that change the arithmetic of training, by name. A checkpoint stores them, and
+    /// resuming under different values is refused (threads, device, evaluation and checkpoint
+    /// settings may change).
+    /// </summary>
+    public IReadOnlyDictionary<string, string> Fingerprint()
+    {
+        string F(double d) => d.ToString("R", CultureInfo.InvariantCulture);
+        return new SortedDictionary<string, string>(StringComparer.Ordinal)
+        {
+            [nameof(Optimizer)] = Optimizer.ToString(),
+            [nameof(LearningRate)] = F(LearningRate),
+            [nameof(LearningRateDecay)] = F(LearningRateDecay),
+            [nameof(LearningRateDecaySteps)] = LearningRateDecaySteps.ToString(CultureInfo.InvariantCulture),
+            [nameof(Momentum)] = F(Momentum),
+            [nameof(Nesterov)] = Nesterov.ToString(),
+            [nameof(Beta1)] = F(Beta1),
+            [nameof(Beta2)] = F(Beta2),
+            [nameof(OptimizerEpsilon)] = F(EffectiveOptimizerEpsilon),
+            [nameof(InitialAccumulator)] = F(InitialAccumulator),
+            [nameof(WeightDecay)] = F(WeightDecay),
+            [nameof(BatchSize)] = BatchSize.ToString(CultureInfo.InvariantCulture),
+            [nameof(Epochs)] = Epochs?.ToString(CultureInfo.InvariantCulture) ?? "",
+            [nameof(Iterations)] = Iterations?.ToString(CultureInfo.InvariantCulture) ?? "",
+            [nameof(LastBatch)] = LastBatch.ToString(),
+            [nameof(Seed)] = Seed.ToString(CultureInfo.InvariantCulture),
+        };
+    }
+
+    private static void Require(bool condition, string option, string problem)
+    {
+        if (!condition)
+        {
+            throw new ArgumentException($"{nameof(TrainingOptions)}.{option} {problem}.", option);
+        }
+    }
+}

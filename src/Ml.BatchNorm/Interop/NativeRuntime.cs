@@ -1,0 +1,38 @@
+namespace Ml.BatchNorm.Interop;
+
+/// <summary>Process-wide settings and counters of the native bridge.</summary>
+public static class NativeRuntime
+{
+    /// <summary>Native objects currently alive (networks); tests use it to prove nothing leaks.</summary>
+    public static long LiveHandles => NativeMethods.LiveHandles();
+
+    /// <summary>
+    /// Sets the thread count used by libtorch and OpenBLAS on every thread that calls into the
+    /// bridge from now on; 0 means all cores.
+    /// </summary>
+    public static void SetThreads(int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        NativeMethods.SetThreads(count).ThrowIfFailed();
+    }
+
+    /// <summary>The thread counts in effect on the calling thread: libtorch's and OpenBLAS's (-1 when OpenBLAS is not loaded).</summary>
+    public static (int Torch, int Blas) ThreadsInEffect()
+    {
+        NativeMethods.ThreadsInEffect(out int torch, out int blas).ThrowIfFailed();
+        return (torch, blas);
+    }
+
+    /// <summary>Number of CUDA devices libtorch sees (0 for a CPU-only build).</summary>
+    public static int CudaDeviceCount
+    {
+        get
+        {
+            NativeMethods.CudaDeviceCount(out int count).ThrowIfFailed();
+            return count;
+        }
+    }
+
+    /// <summary>Checks a device string ("cpu", "cuda", "cuda:N"); throws <see cref="NativeException"/> naming the problem.</summary>
+    public static void ValidateDevice(string device) => NativeMethods.DeviceValidate(device).ThrowIfFailed();
+}

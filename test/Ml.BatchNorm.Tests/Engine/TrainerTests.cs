@@ -1,0 +1,146 @@
+using Ml.BatchNorm.Engine;
+using Ml.BatchNorm.Evaluation;
+
+namespace Ml.BatchNorm.Tests.Engine;
+
+[TestClass]
+public sealed class TrainerTests
+{
+    // Two threads as on CI; determinism holds for a fixed thread count.
+    private static TrainingOptions Quick(long iterations) => new()
+    {
+        Iterations = iterations,
+        BatchSize = 32,
+        Threads = 2,
+        EvaluateEvery = 0,
+        Seed = 7,
+    };
+
+    [TestMethod]
+    public void DefaultRecipeReachesSeventyPercentAfterOneEpochOnFiveThousandImages()
+    {
+        var train = FashionMnist.Train.Take(5000);
+        var options = new TrainingOptions { Epochs = 1, Threads = 2, EvaluateEvery = 0 };
+        using var trained = new Trainer(SeedNetworks.Model1(), options).Train(train);
+        var metrics = NetworkEvaluator.Evaluate(trained, FashionMnist.Test);
+        Assert.IsGreaterThanOrEqualTo(0.70, metrics.MicroAccuracy, $"test accuracy {metrics.MicroAccuracy:P2}");
+    }
+
+    [TestMethod]
+    public void SameSeedGivesBitIdenticalWeights()
+    {
+        var train = FashionMnist.Train.Take(640);
+        using var a = new Trainer(SeedNetworks.Model1(), Quick(12)).Train(train);
+        using var b = new Trainer(SeedNetworks.Model1(), Quick(12)).Train(train);
+        using var c = new Trainer(SeedNetworks.Model1(), Quick(12) with { Seed = 8 }).Train(train);
+        AssertSameTensors(a.Network, b.Network);
+        CollectionAssert.AreNotEqual(a.Network.ReadTensor("0.weight"), c.Network.ReadTensor("0.weight"));
+    }
+
+    [TestMethod]
+    public void InterruptedRunResumedFromCheckpointEndsBitIdentical()
+    {
+        using var folder = new TempFolder();
+        var train = FashionMnist.Train.Take(640);
+        var options = Quick(30) with { CheckpointPath = folder.File("run.checkpoint"), CheckpointEvery = 10, Optimizer = OptimizerKind.Adam };
+
+        using var uninterrupted = new Trainer(SeedNetworks.Model1(), options with { CheckpointPath = null }).Train(train);
+
+        using var cancel = new CancellationTokenSource();
+        var progress = new Progress(p =>
+        {
+            if (p.Step == 15)
+            {
+                cancel.Cancel();
+            }
+        });
+        Assert.ThrowsExactly<OperationCanceledException>(() => new Trainer(SeedNetworks.Model1(), options).Train(train, null, progress, cancel.Token));
+        Assert.IsTrue(File.Exists(options.CheckpointPath), "a checkpoint must exist after step 10");
+
+        using var resumed = new Trainer(SeedNetworks.Model1(), options).Train(train);
+        Assert.AreEqual(10, resumed.Summary!.ResumedFromStep);
+        AssertSameTensors(uninterrupted.Network, resumed.Network);
+    }
+
+    [TestMethod]
+    public void ResumingWithChangedOptionsIsRefusedNamingThem()
+    {
+        using var folder = new TempFolder();
+        var train = FashionMnist.Train.Take(320);
+        var options = Quick(20) with { CheckpointPath = folder.File("run.checkpoint"), CheckpointEvery = 5 };
+        using var cancel = new CancellationTokenSource();
+        Assert.ThrowsExactly<OperationCanceledException>(() => new Trainer(SeedNetworks.Model1(), options).Train(train, null, new Progress(p => { if (p.Step == 6) { cancel.Cancel(); } }), cancel.Token));
+
+        var changed = options with { LearningRate = 0.01, BatchSize = 16 };
+        var error = Assert.ThrowsExactly<InvalidOperationException>(() => new Trainer(SeedNetworks.Model1(), changed).Train(train));
+        StringAssert.Contains(error.Message, "LearningRate");
+        StringAssert.Contains(error.Message, "BatchSize");
+        StringAssert.Contains(error.Message, "--restart");
+
+        using var restarted = new Trainer(SeedNetworks.Model1(), changed with { Restart = true }).Train(train);
+        Assert.AreEqual(0, restarted.Summary!.ResumedFromStep);
+    }
+
+    [TestMethod]
+    public void SavedModelLoadsAndScoresBitIdentically()
+    {
+        using var folder = new TempFolder();
+        var train = FashionMnist.Train.Take(320);
+        using var trained = new Trainer(SeedNetworks.Model1(), Quick(10)).Train(train);
+        string path = folder.File("model.zip");
+        ModelFile.Save(trained, path);
+        using var loaded = ModelFile.Load(path);
+
+        var test = FashionMnist.Test.Take(64);
+        var input = new float[64 * 784];
+        for (int i = 0; i < 64; i++)
+        {
+            test.CopyImage(i, input.AsSpan(i * 784, 784));
+        }
+
+        var expected = new float[64 * 10];
+        var actual = new float[64 * 10];
+        trained.Network.Score(input, 64, expected);
+        loaded.Network.Score(input, 64, actual);
+        CollectionAssert.AreEqual(expected, actual);
+        CollectionAssert.AreEqual(trained.LabelNames.ToArray(), loaded.LabelNames.ToArray());
+        Assert.AreEqual(trained.Summary!.Steps, loaded.Summary!.Steps);
+        AssertSameTensors(trained.Network, loaded.Network);
+    }
+
+    [TestMethod]
+    public void OptionsAreValidatedWithTheirNames()
+    {
+        var both = Assert.ThrowsExactly<ArgumentException>(() => new TrainingOptions { Epochs = 1, Iterations = 5 }.Validate());
+        StringAssert.Contains(both.Message, "Iterations");
+        var batch = Assert.ThrowsExactly<ArgumentException>(() => new TrainingOptions { BatchSize = 0 }.Validate());
+        StringAssert.Contains(batch.Message, "BatchSize");
+        var lr = Assert.ThrowsExactly<ArgumentException>(() => new TrainingOptions { LearningRate = -1 }.Validate());
+        StringAssert.Contains(lr.Message, "LearningRate");
+    }
+
+    [TestMethod]
+    public void SeedRecipeIsTheSeedDocumentsRecipe()
+    {
+        var seed = TrainingOptions.SeedRecipe();
+        Assert.AreEqual(OptimizerKind.Adagrad, seed.Optimizer);
+        Assert.AreEqual(1024, seed.BatchSize);
+        Assert.AreEqual(10_000L, seed.Iterations);
+        Assert.AreEqual(0.1, seed.LearningRateAt(999), 1e-15);
+        Assert.AreEqual(0.095, seed.LearningRateAt(1000), 1e-15);
+        Assert.AreEqual(0.1 * 0.95 * 0.95, seed.LearningRateAt(2500), 1e-15);
+    }
+
+    internal static void AssertSameTensors(Network expected, Network actual)
+    {
+        foreach (var info in expected.GetTensorInfos().Where(t => t.Role != TensorRole.Optimizer))
+        {
+            CollectionAssert.AreEqual(expected.ReadTensor(info.Name), actual.ReadTensor(info.Name), $"tensor {info.Name} differs");
+        }
+    }
+
+    private sealed class Progress(Action<TrainingProgress> report) : IProgress<TrainingProgress>
+    {
+        public void Report(TrainingProgress value) => report(value);
+    }
+}

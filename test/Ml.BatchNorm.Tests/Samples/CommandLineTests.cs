@@ -1,0 +1,121 @@
+using System.Diagnostics;
+using System.Globalization;
+using Ml.BatchNorm.Data;
+using Ml.BatchNorm.Engine;
+using Ml.BatchNorm.Samples.Cli;
+
+namespace Ml.BatchNorm.Tests.Samples;
+
+[TestClass]
+public sealed class CommandLineTests
+{
+    private static (int Exit, string Output, string Error) Run(params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        int exit = MlbnCommandLine.Run(args, output, error);
+        return (exit, output.ToString(), error.ToString());
+    }
+
+    [TestMethod]
+    [DataRow("train", "--no-such-option")]
+    [DataRow("train", "--epochs", "1", "--iterations", "5")]
+    [DataRow("train", "--batch-size", "0")]
+    [DataRow("train", "--decay", "1.5")]
+    [DataRow("train", "--recipe", "fast")]
+    [DataRow("train", "--epochs", "many")]
+    [DataRow("evaluate")]
+    [DataRow("predict", "--model", "m.zip")]
+    [DataRow("no-such-command")]
+    public void UsageErrorsExitWithTwo(params string[] args)
+    {
+        var (exit, _, error) = Run(args);
+        Assert.AreEqual(ExitCodes.UsageError, exit, error);
+        StringAssert.StartsWith(error, "error:");
+    }
+
+    [TestMethod]
+    public void DecayOutOfRangeNamesTheOption()
+    {
+        var (_, _, error) = Run("train", "--decay", "1.5");
+        StringAssert.Contains(error, "MovingAverageDecay");
+    }
+
+    [TestMethod]
+    public void HelpListsTheCommandsAndExitsWithZero()
+    {
+        var (exit, output, _) = Run("--help");
+        Assert.AreEqual(0, exit);
+        foreach (var command in new[] { "train", "evaluate", "predict" })
+        {
+            StringAssert.Contains(output, command);
+        }
+
+        var (trainExit, trainHelp, _) = Run("train", "--help");
+        Assert.AreEqual(0, trainExit);
+        foreach (var flag in new[] { "--data", "--epochs", "--iterations", "--batch-size", "--no-batch-norm", "--decay", "--learning-rate", "--recipe", "--restart", "--seed", "--threads", "--device", "--model" })
+        {
+            StringAssert.Contains(trainHelp, flag);
+        }
+    }
+
+    [TestMethod]
+    public void RuntimeErrorsExitWithOneAndOneLine()
+    {
+        using var folder = new TempFolder();
+        var (exit, _, error) = Run("evaluate", "--model", folder.File("missing.zip"));
+        Assert.AreEqual(ExitCodes.RuntimeError, exit);
+        StringAssert.Contains(error, "missing.zip");
+        Assert.AreEqual(1, error.Trim().Split('\n').Length, error);
+
+        var (dataExit, _, dataError) = Run("train", "--data", folder.File("no-such-folder"), "--iterations", "1", "--model", folder.File("m.zip"));
+        Assert.AreEqual(ExitCodes.RuntimeError, dataExit);
+        StringAssert.Contains(dataError, "no-such-folder");
+    }
+
+    [TestMethod]
+    public void ModelTrainedHereScoresBitIdenticallyInAnotherProcess()
+    {
+        _ = FashionMnist.Test; // inconclusive without the data
+        using var folder = new TempFolder();
+        string model = folder.File("model.zip");
+        var (exit, _, error) = Run("train", "--train-rows", "640", "--test-rows", "200", "--iterations", "15", "--batch-size", "32", "--threads", "2", "--model", model);
+        Assert.AreEqual(0, exit, error);
+        Assert.IsTrue(File.Exists(model));
+        Assert.IsFalse(File.Exists(model + ".checkpoint"), "a finished run leaves no checkpoint behind");
+
+        // Score 40 test images in this process, as one batch ...
+        string images = Path.Combine(IdxDataFolder.DefaultFolder, "t10k-images-idx3-ubyte.gz");
+        using var trained = ModelFile.Load(model);
+        var test = FashionMnist.Test;
+        var input = new float[40 * 784];
+        for (int i = 0; i < 40; i++)
+        {
+            test.CopyImage(i, input.AsSpan(i * 784, 784));
+        }
+
+        var expected = new float[40 * 10];
+        trained.Network.Score(input, 40, expected);
+
+        // ... and in a new process through `mlbn predict`, also one batch of 40.
+        string csv = folder.File("predictions.csv");
+        string mlbn = Path.Combine(AppContext.BaseDirectory, "mlbn.dll");
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in new[] { mlbn, "predict", "--model", model, "--images", images, "--count", "40", "--threads", "2", "--output", csv })
+        {
+            start.ArgumentList.Add(a);
+        }
+
+        using var process = Process.Start(start)!;
+        string stdout = process.StandardOutput.ReadToEnd();
+        string stderr = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        Assert.AreEqual(0, process.ExitCode, stderr);
+        StringAssert.Contains(stdout, "0: ");
+
+        var lines = File.ReadAllLines(csv);
+        Assert.AreEqual(41, lines.Length);
+        var actual = lines.Skip(1).SelectMany(l => l.Split(',').Skip(2).Select(v => float.Parse(v, CultureInfo.InvariantCulture))).ToArray();
+        CollectionAssert.AreEqual(expected, actual, "scores in another process must be bit-identical");
+    }
+}
