@@ -58,7 +58,8 @@ internal static class PredictCommand
                 }
 
                 string truth = parse.GetValue(labels) is null ? "" : $"  true: {trained.LabelNames[data.GetLabel(i)]}";
-                string all = string.Join(" ", Enumerable.Range(0, row.Length).Select(c => row[c].ToString("0.000", CultureInfo.InvariantCulture)));
+                var values = row.ToArray();
+                string all = string.Join(" ", values.Select(v => v.ToString("0.000", CultureInfo.InvariantCulture)));
                 output.WriteLine($"{i}: {trained.LabelNames[best]} ({row[best].ToString("0.000", CultureInfo.InvariantCulture)}){truth}  [{all}]");
             }
 
