@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Ml.BatchNorm.Interop;
+using Spectre.Console;
 
 namespace Ml.BatchNorm.Samples.Cli;
 
@@ -15,6 +16,12 @@ internal static class MlbnCommandLine
         root.Subcommands.Add(TrainCommand.Create());
         root.Subcommands.Add(EvaluateCommand.Create());
         root.Subcommands.Add(PredictCommand.Create());
+
+        if (Console.IsOutputRedirected)
+        {
+            // Spectre.Console wraps at 80 columns when it cannot ask a terminal; logs read better unwrapped.
+            AnsiConsole.Profile.Width = 240;
+        }
 
         ParseResult parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

@@ -23,12 +23,20 @@ internal static class TrainCommand
         recipe.AcceptOnlyFromAmong("default", "seed");
         var epochs = new Option<int?>("--epochs") { Description = $"Passes over the training data (default {TrainingOptions.DefaultEpochs}); not with --iterations." };
         var iterations = new Option<long?>("--iterations") { Description = "Training steps; not with --epochs." };
-        var batchSize = new Option<int?>("--batch-size") { Description = "Images per step (default 128; seed recipe 1024)." };
+        var batchSize = new Option<int?>("--batch-size") { Description = "Images per step (default 64; seed recipe 1024)." };
         var noBatchNorm = new Option<bool>("--no-batch-norm") { Description = "Train model2, the same network without batch normalization." };
         var decay = new Option<double?>("--decay") { Description = "Batch-norm moving-average decay, TensorFlow meaning: weight kept on the old average (default 0.95)." };
         var learningRate = new Option<double?>("--learning-rate") { Description = "Initial learning rate (default 0.002; seed recipe 0.1)." };
+        var learningRateDecay = new Option<double?>("--learning-rate-decay") { Description = "Multiply the learning rate by this every --learning-rate-decay-steps steps (default 0.5; seed recipe 0.95; 1 turns decay off)." };
+        var learningRateDecaySteps = new Option<int?>("--learning-rate-decay-steps") { Description = "Steps between learning-rate decays (default 1000)." };
         var optimizer = new Option<string?>("--optimizer") { Description = "adam, adagrad or sgd (default adam; seed recipe adagrad)." };
         optimizer.AcceptOnlyFromAmong("adam", "adagrad", "sgd");
+        var keepProbability = new Option<double>("--keep-probability")
+        {
+            Description = "Dropout keep probability of the dense layer.",
+            DefaultValueFactory = _ => SeedNetworks.DefaultKeepProbability,
+            Validators = { r => { double k = r.GetValueOrDefault<double>(); if (!(k > 0 && k <= 1)) { r.AddError("--keep-probability must be in (0, 1]."); } } },
+        };
         var seed = new Option<ulong>("--seed") { Description = "Seed for weights, data order and dropout.", DefaultValueFactory = _ => 1 };
         var threads = DataOptions.Threads();
         var device = DataOptions.Device();
@@ -41,7 +49,7 @@ internal static class TrainCommand
 
         var command = new Command("train", "Train the seed's batch-normalized CNN, show progress, print test metrics and save the model.")
         {
-            data, model, recipe, epochs, iterations, batchSize, noBatchNorm, decay, learningRate, optimizer, seed, threads, device,
+            data, model, recipe, epochs, iterations, batchSize, noBatchNorm, decay, learningRate, learningRateDecay, learningRateDecaySteps, optimizer, keepProbability, seed, threads, device,
             restart, checkpoint, checkpointEvery, evaluateEvery, trainRows, testRows,
         };
         command.Validators.Add(r =>
@@ -51,7 +59,7 @@ internal static class TrainCommand
                 r.AddError("give --epochs or --iterations, not both.");
             }
         });
-        foreach (var positive in new Option[] { epochs, iterations, batchSize, checkpointEvery })
+        foreach (var positive in new Option[] { epochs, iterations, batchSize, checkpointEvery, learningRateDecaySteps })
         {
             positive.Validators.Add(r =>
             {
@@ -80,6 +88,8 @@ internal static class TrainCommand
             {
                 BatchSize = parse.GetValue(batchSize) ?? options.BatchSize,
                 LearningRate = parse.GetValue(learningRate) ?? options.LearningRate,
+                LearningRateDecay = parse.GetValue(learningRateDecay) ?? options.LearningRateDecay,
+                LearningRateDecaySteps = parse.GetValue(learningRateDecaySteps) ?? options.LearningRateDecaySteps,
                 Optimizer = parse.GetValue(optimizer) is string o ? Enum.Parse<OptimizerKind>(o, ignoreCase: true) : options.Optimizer,
                 Seed = parse.GetValue(seed),
                 Threads = parse.GetValue(threads),
@@ -110,8 +120,8 @@ internal static class TrainCommand
             var test = DataOptions.Limit(folder.LoadTest(), parse.GetValue(testRows));
             bool useBatchNorm = !parse.GetValue(noBatchNorm);
             var spec = useBatchNorm
-                ? SeedNetworks.Model1(batchNorm, folder.LabelNames.Count, height: train.Height, width: train.Width)
-                : SeedNetworks.Model2(folder.LabelNames.Count, height: train.Height, width: train.Width);
+                ? SeedNetworks.Model1(batchNorm, train.ClassCount, parse.GetValue(keepProbability), train.Height, train.Width)
+                : SeedNetworks.Model2(train.ClassCount, parse.GetValue(keepProbability), train.Height, train.Width);
             return Run(spec, options, train, test, modelPath, useBatchNorm ? "model1 (batch norm)" : "model2 (no batch norm)");
         });
         return command;

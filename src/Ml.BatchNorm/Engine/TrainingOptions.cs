@@ -15,8 +15,8 @@ public sealed record TrainingOptions
     /// <summary>Initial learning rate. Default 0.002.</summary>
     public double LearningRate { get; init; } = 0.002;
 
-    /// <summary>Multiply the learning rate by this every <see cref="LearningRateDecaySteps"/> steps (staircase). Default 1 (no decay).</summary>
-    public double LearningRateDecay { get; init; } = 1.0;
+    /// <summary>Multiply the learning rate by this every <see cref="LearningRateDecaySteps"/> steps (staircase). Default 0.5.</summary>
+    public double LearningRateDecay { get; init; } = 0.5;
 
     /// <summary>Steps between learning-rate decays. Default 1000.</summary>
     public int LearningRateDecaySteps { get; init; } = 1000;
@@ -42,8 +42,8 @@ public sealed record TrainingOptions
     /// <summary>L2 penalty added to every gradient. Default 0.</summary>
     public double WeightDecay { get; init; }
 
-    /// <summary>Rows per training step. Default 128.</summary>
-    public int BatchSize { get; init; } = 128;
+    /// <summary>Rows per training step. Default 64.</summary>
+    public int BatchSize { get; init; } = 64;
 
     /// <summary>Passes over the training data; give this or <see cref="Iterations"/>, not both. Default 3 when neither is given.</summary>
     public int? Epochs { get; init; }
