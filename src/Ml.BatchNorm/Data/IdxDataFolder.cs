@@ -1,106 +1,165 @@
+using System.Collections.ObjectModel;
+
 namespace Ml.BatchNorm.Data;
 
 /// <summary>
-/// A folder with MNIST's four IDX files (train-images-idx3-ubyte, train-labels-idx1-ubyte,
-/// t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte), each optionally gzipped (.gz), also spelled with
-/// a dot before idx (train-images.idx3-ubyte). Label names come from the caller, else a labels.txt
-/// beside the files, else Fashion-MNIST's names for the default folder, else the label values.
+/// A folder holding an MNIST-style dataset as the four standard IDX files
+/// (<c>train-images-idx3-ubyte</c>, <c>train-labels-idx1-ubyte</c>, <c>t10k-images-idx3-ubyte</c>,
+/// <c>t10k-labels-idx1-ubyte</c>), each optionally gzip-compressed with a <c>.gz</c> suffix and optionally
+/// spelled with a dot before <c>idx</c> (<c>train-images.idx3-ubyte</c>), as some mirrors do.
 /// </summary>
 public sealed class IdxDataFolder
 {
-    /// <summary>Where Debian's dataset-fashion-mnist package installs Fashion-MNIST: the default data.</summary>
+    /// <summary>Where Fashion-MNIST is installed on the machines this library targets.</summary>
     public const string DefaultFolder = "/usr/share/datasets/fashion-mnist";
 
-    /// <summary>Fashion-MNIST's ten documented class names.</summary>
-    public static IReadOnlyList<string> FashionMnistLabelNames { get; } =
-        ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"];
+    private const string LabelsTextFileName = "labels.txt";
+    private const string DataOptionHint = "pass the folder holding the MNIST IDX files with --data <folder>";
 
-    private readonly IReadOnlyList<string>? _labelNames;
+    private static readonly ReadOnlyCollection<string> FashionMnistNames = Array.AsReadOnly(new[]
+    {
+        "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot",
+    });
 
-    private IdxDataFolder(string folder, IReadOnlyList<string>? labelNames)
+    private readonly string _trainImagesPath;
+    private readonly string _trainLabelsPath;
+    private readonly string _testImagesPath;
+    private readonly string _testLabelsPath;
+    private readonly Lazy<ReadOnlyCollection<string>> _labelNames;
+    private readonly string _labelNamesSource;
+
+    private IdxDataFolder(string folder, string[] paths, Func<ReadOnlyCollection<string>> labelNames, string labelNamesSource)
     {
         Folder = folder;
-        _labelNames = labelNames;
+        (_trainImagesPath, _trainLabelsPath, _testImagesPath, _testLabelsPath) = (paths[0], paths[1], paths[2], paths[3]);
+        _labelNames = new Lazy<ReadOnlyCollection<string>>(labelNames);
+        _labelNamesSource = labelNamesSource;
     }
 
-    /// <summary>The folder.</summary>
+    /// <summary>Fashion-MNIST's ten class names, as documented by Zalando Research, indexed by label value.</summary>
+    public static IReadOnlyList<string> FashionMnistLabelNames => FashionMnistNames;
+
+    /// <summary>The full path of the folder.</summary>
     public string Folder { get; }
 
-    /// <summary>Label names in effect, or null when they are the label values.</summary>
-    public IReadOnlyList<string> LabelNames => _labelNames ?? LoadTrainLabelsOnlyNames();
+    /// <summary>
+    /// The name of each class, indexed by label value, shared by the training and test sets. When the names are
+    /// the label values themselves, the first access reads both label files to find the largest label.
+    /// </summary>
+    public IReadOnlyList<string> LabelNames => _labelNames.Value;
 
-    /// <summary>Opens a folder; the four files must be there.</summary>
+    /// <summary>
+    /// Finds the four IDX files in <paramref name="folder"/> and decides the label names, which come from, in order:
+    /// <paramref name="labelNames"/>; a <c>labels.txt</c> beside the files (one name per line); Fashion-MNIST's
+    /// names when <paramref name="folder"/> is <see cref="DefaultFolder"/>; otherwise the label values.
+    /// The images are read only by <see cref="LoadTrain"/> and <see cref="LoadTest"/>.
+    /// </summary>
+    /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
+    /// <exception cref="FileNotFoundException">One of the four files is missing; the message lists the accepted spellings.</exception>
+    /// <exception cref="InvalidDataException"><c>labels.txt</c> is malformed.</exception>
+    /// <exception cref="ArgumentException"><paramref name="labelNames"/> is empty or holds an empty name.</exception>
     public static IdxDataFolder Open(string folder, IReadOnlyList<string>? labelNames = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(folder);
-        string full = Path.GetFullPath(folder);
-        if (!Directory.Exists(full))
+        folder = Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder));
+        if (!Directory.Exists(folder))
         {
-            throw new DirectoryNotFoundException($"{full}: the data folder does not exist (pass a folder holding the four IDX files with --data).");
+            throw new DirectoryNotFoundException($"Data folder {folder} does not exist; {DataOptionHint}.");
         }
 
-        foreach (var stem in new[] { "train-images", "train-labels", "t10k-images", "t10k-labels" })
+        string[] paths =
+        [
+            FindFile(folder, "train-images-idx3-ubyte"),
+            FindFile(folder, "train-labels-idx1-ubyte"),
+            FindFile(folder, "t10k-images-idx3-ubyte"),
+            FindFile(folder, "t10k-labels-idx1-ubyte"),
+        ];
+
+        if (labelNames is not null)
         {
-            _ = Find(full, stem);
+            var given = ImageDataset.CheckLabelNames(labelNames, nameof(labelNames));
+            return new IdxDataFolder(folder, paths, () => given, "the given label names");
         }
 
-        var names = labelNames;
-        string labelsTxt = Path.Combine(full, "labels.txt");
-        if (names is null && File.Exists(labelsTxt))
+        string labelsTextPath = Path.Combine(folder, LabelsTextFileName);
+        if (File.Exists(labelsTextPath))
         {
-            var lines = File.ReadAllLines(labelsTxt).Select(l => l.Trim()).ToList();
-            while (lines.Count > 0 && lines[^1].Length == 0)
-            {
-                lines.RemoveAt(lines.Count - 1);
-            }
-
-            if (lines.Count == 0 || lines.Any(l => l.Length == 0))
-            {
-                throw new InvalidDataException($"{labelsTxt}: expected one non-empty label name per line.");
-            }
-
-            names = lines;
+            var fromFile = ReadLabelsText(labelsTextPath);
+            return new IdxDataFolder(folder, paths, () => fromFile, $"the names in {labelsTextPath}");
         }
 
-        if (names is null && string.Equals(full.TrimEnd('/'), DefaultFolder, StringComparison.Ordinal))
+        if (string.Equals(folder, DefaultFolder, StringComparison.Ordinal))
         {
-            names = FashionMnistLabelNames;
+            return new IdxDataFolder(folder, paths, () => FashionMnistNames, "Fashion-MNIST's class names");
         }
 
-        return new IdxDataFolder(full, names);
+        // Both sets must agree on ClassCount, so the numbering spans the largest label of either.
+        return new IdxDataFolder(
+            folder,
+            paths,
+            () => ImageDataset.NumberedLabelNames(1 + Math.Max(
+                IdxImageLoader.MaxLabel(IdxImageLoader.ReadLabels(paths[1]).Data),
+                IdxImageLoader.MaxLabel(IdxImageLoader.ReadLabels(paths[3]).Data))),
+            "the label values");
     }
 
-    /// <summary>Loads the training images and labels.</summary>
-    public ImageDataset LoadTrain() => IdxImageLoader.Load(Find(Folder, "train-images"), Find(Folder, "train-labels"), _labelNames);
+    /// <summary>Reads the training set (<c>train-*</c> files) from disk; every call reads the files afresh.</summary>
+    /// <exception cref="InvalidDataException">A file is malformed, or a label has no name.</exception>
+    public ImageDataset LoadTrain() => IdxImageLoader.Load(_trainImagesPath, _trainLabelsPath, _labelNames.Value, _labelNamesSource);
 
-    /// <summary>Loads the test images and labels.</summary>
-    public ImageDataset LoadTest()
+    /// <summary>Reads the test set (<c>t10k-*</c> files) from disk; every call reads the files afresh.</summary>
+    /// <exception cref="InvalidDataException">A file is malformed, or a label has no name.</exception>
+    public ImageDataset LoadTest() => IdxImageLoader.Load(_testImagesPath, _testLabelsPath, _labelNames.Value, _labelNamesSource);
+
+    /// <summary>The accepted spellings of a standard file name, in order of preference.</summary>
+    internal static string[] AcceptedSpellings(string standardName)
     {
-        var test = IdxImageLoader.Load(Find(Folder, "t10k-images"), Find(Folder, "t10k-labels"), _labelNames ?? LoadTrainLabelsOnlyNames());
-        return test;
+        string dotted = standardName.Replace("-idx", ".idx", StringComparison.Ordinal);
+        return [standardName, standardName + ".gz", dotted, dotted + ".gz"];
     }
 
-    // Without names, classes are the label values seen in the training labels (the test split may lack some).
-    private IReadOnlyList<string> LoadTrainLabelsOnlyNames()
+    private static string FindFile(string folder, string standardName)
     {
-        var labels = IdxImageLoader.ReadLabels(Find(Folder, "train-labels"));
-        int classes = labels.Length == 0 ? 1 : labels.Max() + 1;
-        return Enumerable.Range(0, classes).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
-    }
-
-    private static string Find(string folder, string stem)
-    {
-        string kind = stem.EndsWith("images", StringComparison.Ordinal) ? "idx3-ubyte" : "idx1-ubyte";
-        var candidates = new[] { $"{stem}-{kind}", $"{stem}-{kind}.gz", $"{stem}.{kind}", $"{stem}.{kind}.gz" };
-        foreach (var name in candidates)
+        string[] spellings = AcceptedSpellings(standardName);
+        foreach (string spelling in spellings)
         {
-            string path = Path.Combine(folder, name);
+            string path = Path.Combine(folder, spelling);
             if (File.Exists(path))
             {
                 return path;
             }
         }
 
-        throw new FileNotFoundException($"{folder}: none of {string.Join(", ", candidates)} exists (a data folder needs the four IDX files; pass another folder with --data).");
+        throw new FileNotFoundException(
+            $"Data folder {folder} has no {standardName}: looked for {string.Join(", ", spellings)}; {DataOptionHint}.",
+            Path.Combine(folder, standardName));
+    }
+
+    private static ReadOnlyCollection<string> ReadLabelsText(string path)
+    {
+        string[] lines = File.ReadAllLines(path);
+        int count = lines.Length;
+        while (count > 0 && string.IsNullOrWhiteSpace(lines[count - 1]))
+        {
+            count--;
+        }
+
+        if (count == 0)
+        {
+            throw new InvalidDataException($"{path}: holds no class names; expected one name per line, for label 0 first.");
+        }
+
+        var names = new string[count];
+        for (int i = 0; i < count; i++)
+        {
+            names[i] = lines[i].Trim();
+            if (names[i].Length == 0)
+            {
+                throw new InvalidDataException(
+                    $"{path}: line {i + 1} is blank; expected one class name per line (the name of label {i}).");
+            }
+        }
+
+        return Array.AsReadOnly(names);
     }
 }

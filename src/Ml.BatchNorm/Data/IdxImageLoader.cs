@@ -1,35 +1,60 @@
-using System.Buffers.Binary;
-using System.IO.Compression;
+using System.Collections.ObjectModel;
 
 namespace Ml.BatchNorm.Data;
 
-/// <summary>Reads MNIST's IDX files, raw or gzipped, validating magic numbers, dimensions, lengths and counts.</summary>
+/// <summary>Loads MNIST-style image and label files in the IDX format, raw or gzip-compressed.</summary>
 public static class IdxImageLoader
 {
-    private const int ImagesMagic = 0x00000803;
-    private const int LabelsMagic = 0x00000801;
+    private const int ImageRank = 3;
+    private const int LabelRank = 1;
 
-    /// <summary>Loads images and labels; label names default to the label values ("0", "1", …).</summary>
+    /// <summary>
+    /// Reads an IDX image file (magic 0x00000803: count × height × width unsigned bytes) and its IDX label
+    /// file (magic 0x00000801: count unsigned bytes). Gzip compression is detected from the content.
+    /// </summary>
+    /// <param name="imagesPath">The image file, e.g. <c>train-images-idx3-ubyte.gz</c>.</param>
+    /// <param name="labelsPath">The label file, e.g. <c>train-labels-idx1-ubyte.gz</c>.</param>
+    /// <param name="labelNames">
+    /// The name of each class, indexed by label value; every label must be below its count.
+    /// When null, the classes are named by their values, "0" up to the largest label present.
+    /// </param>
+    /// <returns>The images with pixels as loaded; <see cref="ImageDataset.CopyImage"/> scales them to [0, 1].</returns>
+    /// <exception cref="FileNotFoundException">A file does not exist.</exception>
+    /// <exception cref="InvalidDataException">A file is not a valid IDX file of the expected shape, or the two files disagree.</exception>
+    /// <exception cref="ArgumentException"><paramref name="labelNames"/> is empty or holds an empty name.</exception>
     public static ImageDataset Load(string imagesPath, string labelsPath, IReadOnlyList<string>? labelNames = null)
     {
-        var (pixels, count, height, width) = ReadImages(imagesPath);
-        var labels = ReadLabels(labelsPath);
-        if (labels.Length != count)
-        {
-            throw new InvalidDataException($"{imagesPath} holds {count} images but {labelsPath} holds {labels.Length} labels; they must match.");
-        }
-
-        int classes = labels.Length == 0 ? 1 : labels.Max() + 1;
-        if (labelNames is not null && labelNames.Count < classes)
-        {
-            throw new InvalidDataException($"{labelsPath} has label value {classes - 1}, but only {labelNames.Count} label names were given.");
-        }
-
-        var names = labelNames ?? Enumerable.Range(0, classes).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
-        return ImageDataset.FromBytes(pixels, labels, height, width, names, imagesPath);
+        ArgumentException.ThrowIfNullOrWhiteSpace(imagesPath);
+        ArgumentException.ThrowIfNullOrWhiteSpace(labelsPath);
+        var names = labelNames is null ? null : ImageDataset.CheckLabelNames(labelNames, nameof(labelNames));
+        return Load(imagesPath, labelsPath, names, "the given label names");
     }
 
-    /// <summary>Loads images with optional labels (label 0 for every image when there is no label file).</summary>
+    /// <summary>
+    /// Loads the pair of files with already-checked names; <paramref name="namesSource"/> says where the
+    /// names came from, so an out-of-range label can be blamed on, say, a short labels.txt.
+    /// </summary>
+    internal static ImageDataset Load(string imagesPath, string labelsPath, ReadOnlyCollection<string>? labelNames, string namesSource)
+    {
+        var labels = ReadLabels(labelsPath);
+        var images = IdxFile.Read(imagesPath, ImageRank, "image");
+
+        int imageCount = images.Dimensions[0];
+        if (imageCount != labels.Data.Length)
+        {
+            throw new InvalidDataException(
+                $"{images.Path} holds {imageCount} images but {labels.Path} holds {labels.Data.Length} labels; expected one label per image.");
+        }
+
+        labelNames ??= ImageDataset.NumberedLabelNames(MaxLabel(labels.Data) + 1);
+        CheckLabelsInRange(labels, labelNames.Count, namesSource);
+        return ImageDataset.Adopt(images.Data, labels.Data, images.Dimensions[1], images.Dimensions[2], labelNames, images.Path);
+    }
+
+    /// <summary>
+    /// Reads images to score: with a label file as <see cref="Load(string, string, IReadOnlyList{string}?)"/>,
+    /// without one every image gets label 0 (named by <paramref name="labelNames"/> or "0").
+    /// </summary>
     public static ImageDataset LoadImagesOnly(string imagesPath, string? labelsPath = null, IReadOnlyList<string>? labelNames = null)
     {
         if (labelsPath is not null)
@@ -37,89 +62,36 @@ public static class IdxImageLoader
             return Load(imagesPath, labelsPath, labelNames);
         }
 
-        var (pixels, count, height, width) = ReadImages(imagesPath);
-        return ImageDataset.FromBytes(pixels, new byte[count], height, width, labelNames ?? ["0"], imagesPath);
+        ArgumentException.ThrowIfNullOrWhiteSpace(imagesPath);
+        var images = IdxFile.Read(imagesPath, ImageRank, "image");
+        var names = labelNames is null ? ImageDataset.NumberedLabelNames(1) : ImageDataset.CheckLabelNames(labelNames, nameof(labelNames));
+        return ImageDataset.Adopt(images.Data, new byte[images.Dimensions[0]], images.Dimensions[1], images.Dimensions[2], names, images.Path);
     }
 
-    internal static (byte[] Pixels, int Count, int Height, int Width) ReadImages(string path)
+    /// <summary>Reads an IDX label file (rank 1, unsigned bytes).</summary>
+    internal static IdxFile ReadLabels(string labelsPath) => IdxFile.Read(labelsPath, LabelRank, "label");
+
+    /// <summary>The largest label value in <paramref name="labels"/>.</summary>
+    internal static int MaxLabel(ReadOnlySpan<byte> labels)
     {
-        byte[] bytes = ReadAll(path);
-        int[] dims = Header(bytes, path, ImagesMagic, rank: 3, "an IDX image file (unsigned bytes, 3 dimensions)");
-        long expected = 16 + ((long)dims[0] * dims[1] * dims[2]);
-        CheckLength(bytes, expected, path);
-        return (bytes.AsSpan(16).ToArray(), dims[0], dims[1], dims[2]);
+        int max = 0;
+        foreach (byte label in labels)
+        {
+            max = Math.Max(max, label);
+        }
+
+        return max;
     }
 
-    internal static byte[] ReadLabels(string path)
+    /// <summary>Throws, naming the label file, if a label is not below <paramref name="classCount"/>.</summary>
+    internal static void CheckLabelsInRange(IdxFile labels, int classCount, string namesSource)
     {
-        byte[] bytes = ReadAll(path);
-        int[] dims = Header(bytes, path, LabelsMagic, rank: 1, "an IDX label file (unsigned bytes, 1 dimension)");
-        CheckLength(bytes, 8L + dims[0], path);
-        return bytes.AsSpan(8).ToArray();
-    }
-
-    private static byte[] ReadAll(string path)
-    {
-        if (!File.Exists(path))
+        int index = ImageDataset.IndexOfLabelOutOfRange(labels.Data, classCount);
+        if (index >= 0)
         {
-            throw new FileNotFoundException($"{path}: the file does not exist.", path);
-        }
-
-        byte[] raw = File.ReadAllBytes(path);
-        if (raw.Length < 2 || raw[0] != 0x1f || raw[1] != 0x8b)
-        {
-            return raw;
-        }
-
-        try
-        {
-            using var gzip = new GZipStream(new MemoryStream(raw), CompressionMode.Decompress);
-            using var output = new MemoryStream(raw.Length * 4);
-            gzip.CopyTo(output);
-            return output.ToArray();
-        }
-        catch (InvalidDataException e)
-        {
-            throw new InvalidDataException($"{path}: the gzip stream is truncated or corrupted ({e.Message}).", e);
-        }
-    }
-
-    private static int[] Header(byte[] bytes, string path, int magic, int rank, string what)
-    {
-        if (bytes.Length < 4 + (4 * rank))
-        {
-            throw new InvalidDataException($"{path}: {bytes.Length} bytes is too short for {what}.");
-        }
-
-        int found = BinaryPrimitives.ReadInt32BigEndian(bytes);
-        if (found != magic)
-        {
-            throw new InvalidDataException($"{path}: magic number 0x{found:x8} is not {what} (expected 0x{magic:x8}).");
-        }
-
-        var dims = new int[rank];
-        for (int i = 0; i < rank; i++)
-        {
-            dims[i] = BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(4 + (4 * i)));
-            if (dims[i] < 0 || (i > 0 && dims[i] == 0))
-            {
-                throw new InvalidDataException($"{path}: dimension {i} is {dims[i]}; dimensions must be positive.");
-            }
-        }
-
-        return dims;
-    }
-
-    private static void CheckLength(byte[] bytes, long expected, string path)
-    {
-        if (bytes.Length < expected)
-        {
-            throw new InvalidDataException($"{path}: truncated: {bytes.Length} bytes where the header announces {expected}.");
-        }
-
-        if (bytes.Length > expected)
-        {
-            throw new InvalidDataException($"{path}: {bytes.Length - expected} unexpected bytes after the {expected} the header announces.");
+            throw new InvalidDataException(
+                $"{labels.Path}: label {labels.Data[index]} at index {index} has no name: {namesSource} cover {classCount} classes " +
+                $"(expected labels 0..{classCount - 1}).");
         }
     }
 }

@@ -1,138 +1,222 @@
+using System.Collections.ObjectModel;
+using System.Globalization;
+
 namespace Ml.BatchNorm.Data;
 
 /// <summary>
-/// Grey images with labels, held in memory as bytes (a quarter of the float size) and converted to
-/// floats in [0, 1] (pixel / 255) as rows are copied out.
+/// An in-memory set of grey images of one size, each with a class label.
+/// Pixels are kept as the raw bytes of the source (a quarter of the memory of floats) and converted
+/// to floats in [0, 1] (pixel / 255, row-major) as they are copied out.
 /// </summary>
 public sealed class ImageDataset
 {
-    private static readonly float[] ByteToUnit = Enumerable.Range(0, 256).Select(b => b / 255f).ToArray();
     private readonly byte[] _pixels;
     private readonly byte[] _labels;
-    private readonly int[]? _rows; // a view over a subset of rows; null means all rows in order
+    private readonly ReadOnlyCollection<string> _labelNames;
 
-    private ImageDataset(byte[] pixels, byte[] labels, int[]? rows, int height, int width, IReadOnlyList<string> labelNames, string source)
+    private ImageDataset(byte[] pixels, byte[] labels, int height, int width, ReadOnlyCollection<string> labelNames, string source)
     {
         _pixels = pixels;
         _labels = labels;
-        _rows = rows;
         Height = height;
         Width = width;
-        LabelNames = labelNames;
+        _labelNames = labelNames;
         Source = source;
     }
 
-    /// <summary>Number of images.</summary>
-    public int Count => _rows?.Length ?? _labels.Length;
+    /// <summary>The number of images.</summary>
+    public int Count => _labels.Length;
 
-    /// <summary>Image height in pixels.</summary>
+    /// <summary>The height of every image, in pixels.</summary>
     public int Height { get; }
 
-    /// <summary>Image width in pixels.</summary>
+    /// <summary>The width of every image, in pixels.</summary>
     public int Width { get; }
 
-    /// <summary>Height x width.</summary>
+    /// <summary>The number of pixels in one image: <see cref="Height"/> × <see cref="Width"/>.</summary>
     public int PixelsPerImage => Height * Width;
 
-    /// <summary>Class names, indexed by label value.</summary>
-    public IReadOnlyList<string> LabelNames { get; }
-
-    /// <summary>Number of classes (the number of label names).</summary>
+    /// <summary>The number of classes, equal to the number of <see cref="LabelNames"/>; every label is below it.</summary>
     public int ClassCount => LabelNames.Count;
 
-    /// <summary>Where the data came from, for messages (usually the image file's path).</summary>
+    /// <summary>The name of each class, indexed by label value.</summary>
+    public IReadOnlyList<string> LabelNames => _labelNames;
+
+    /// <summary>Where the images came from (typically a file path), for messages.</summary>
     public string Source { get; }
 
-    /// <summary>Creates a dataset from raw row-major pixel bytes and one label byte per image.</summary>
+    /// <summary>All pixels as raw bytes: <see cref="Count"/> images of <see cref="PixelsPerImage"/> bytes, each row-major.</summary>
+    public ReadOnlySpan<byte> PixelBytes => _pixels;
+
+    /// <summary>One label per image, each in [0, <see cref="ClassCount"/>).</summary>
+    public ReadOnlySpan<byte> Labels => _labels;
+
+    /// <summary>The label of image <paramref name="index"/>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="index"/> is not in [0, <see cref="Count"/>).</exception>
+    public int GetLabel(int index)
+    {
+        CheckIndex(index, nameof(index));
+        return _labels[index];
+    }
+
+    /// <summary>
+    /// Writes image <paramref name="index"/> to the first <see cref="PixelsPerImage"/> elements of
+    /// <paramref name="destination"/> as floats pixel / 255 in [0, 1], row-major.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="index"/> is not in [0, <see cref="Count"/>).</exception>
+    /// <exception cref="ArgumentException"><paramref name="destination"/> is shorter than <see cref="PixelsPerImage"/>.</exception>
+    public void CopyImage(int index, Span<float> destination)
+    {
+        CheckIndex(index, nameof(index));
+        int pixels = PixelsPerImage;
+        if (destination.Length < pixels)
+        {
+            throw new ArgumentException(
+                $"destination holds {destination.Length} floats but an image of {Source} has {pixels} pixels ({Height}x{Width}).",
+                nameof(destination));
+        }
+
+        PixelScaling.ToUnitFloats(_pixels.AsSpan(index * pixels, pixels), destination);
+    }
+
+    /// <summary>Creates a dataset from copies of the given pixel and label bytes.</summary>
+    /// <param name="pixels">Raw grey levels of every image, row-major, <c>labels.Length × height × width</c> bytes.</param>
+    /// <param name="labels">One label per image, each below <c>labelNames.Count</c>.</param>
+    /// <param name="height">Image height in pixels; positive.</param>
+    /// <param name="width">Image width in pixels; positive.</param>
+    /// <param name="labelNames">The name of each class, indexed by label value; non-empty names.</param>
+    /// <param name="source">A description of where the data came from, for messages.</param>
+    /// <exception cref="ArgumentException">The arguments are inconsistent; the message names the parameter.</exception>
     public static ImageDataset FromBytes(byte[] pixels, byte[] labels, int height, int width, IReadOnlyList<string> labelNames, string source)
     {
         ArgumentNullException.ThrowIfNull(pixels);
         ArgumentNullException.ThrowIfNull(labels);
         ArgumentNullException.ThrowIfNull(labelNames);
+        ArgumentException.ThrowIfNullOrWhiteSpace(source);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(height);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(width);
-        if (pixels.LongLength != (long)labels.Length * height * width)
+
+        long expectedPixels = (long)labels.Length * height * width;
+        if (pixels.LongLength != expectedPixels)
         {
-            throw new ArgumentException($"{source}: {pixels.LongLength} pixel bytes do not make {labels.Length} images of {height}x{width}.", nameof(pixels));
+            throw new ArgumentException(
+                $"pixels holds {pixels.LongLength} bytes but {labels.Length} labels of {height}x{width} images need {expectedPixels}.",
+                nameof(pixels));
         }
 
-        if (labelNames.Count == 0 || labelNames.Any(string.IsNullOrEmpty))
+        var names = CheckLabelNames(labelNames, nameof(labelNames));
+        int outOfRange = IndexOfLabelOutOfRange(labels, names.Count);
+        if (outOfRange >= 0)
         {
-            throw new ArgumentException($"{source}: label names must be non-empty.", nameof(labelNames));
+            throw new ArgumentException(
+                $"labels[{outOfRange}] is {labels[outOfRange]} but there are only {names.Count} label names (expected 0..{names.Count - 1}).",
+                nameof(labels));
         }
 
-        for (int i = 0; i < labels.Length; i++)
-        {
-            if (labels[i] >= labelNames.Count)
-            {
-                throw new ArgumentException($"{source}: label {labels[i]} of image {i} has no name ({labelNames.Count} label names).", nameof(labels));
-            }
-        }
-
-        return new ImageDataset(pixels, labels, null, height, width, labelNames.ToArray(), source);
+        return new ImageDataset((byte[])pixels.Clone(), (byte[])labels.Clone(), height, width, names, source);
     }
 
-    /// <summary>The label of image <paramref name="index"/>.</summary>
-    public int GetLabel(int index) => _labels[Row(index)];
+    /// <summary>Adopts already-validated arrays without copying them; for loaders that own freshly read buffers.</summary>
+    internal static ImageDataset Adopt(byte[] pixels, byte[] labels, int height, int width, ReadOnlyCollection<string> labelNames, string source) =>
+        new(pixels, labels, height, width, labelNames, source);
 
-    /// <summary>The raw pixel bytes of image <paramref name="index"/>.</summary>
-    public ReadOnlySpan<byte> GetPixelBytes(int index) => _pixels.AsSpan(Row(index) * PixelsPerImage, PixelsPerImage);
-
-    /// <summary>Writes image <paramref name="index"/> as <see cref="PixelsPerImage"/> floats, pixel / 255, row-major.</summary>
-    public void CopyImage(int index, Span<float> destination)
-    {
-        var source = GetPixelBytes(index);
-        if (destination.Length < source.Length)
-        {
-            throw new ArgumentException($"destination holds {destination.Length} floats; an image has {source.Length}.", nameof(destination));
-        }
-
-        var table = ByteToUnit;
-        for (int i = 0; i < source.Length; i++)
-        {
-            destination[i] = table[source[i]];
-        }
-    }
-
-    /// <summary>The first <paramref name="count"/> images.</summary>
+    /// <summary>A dataset of the first <paramref name="count"/> images.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="count"/> is not in [0, <see cref="Count"/>].</exception>
     public ImageDataset Take(int count)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);
-        return Select(Enumerable.Range(0, Math.Min(count, Count)).ToArray());
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(count, Count);
+        return new ImageDataset(
+            _pixels.AsSpan(0, count * PixelsPerImage).ToArray(),
+            _labels.AsSpan(0, count).ToArray(),
+            Height,
+            Width,
+            _labelNames,
+            string.Create(CultureInfo.InvariantCulture, $"{Source} (first {count})"));
     }
 
-    /// <summary>The images at <paramref name="indices"/>, in that order.</summary>
+    /// <summary>A dataset of the images at <paramref name="indices"/>, in that order (repeats allowed).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">An index is not in [0, <see cref="Count"/>).</exception>
     public ImageDataset Select(IReadOnlyList<int> indices)
     {
         ArgumentNullException.ThrowIfNull(indices);
-        var rows = new int[indices.Count];
-        for (int i = 0; i < rows.Length; i++)
-        {
-            if ((uint)indices[i] >= (uint)Count)
-            {
-                throw new ArgumentOutOfRangeException(nameof(indices), indices[i], $"index out of range for {Count} images.");
-            }
-
-            rows[i] = Row(indices[i]);
-        }
-
-        return new ImageDataset(_pixels, _labels, rows, Height, Width, LabelNames, Source);
+        return Gather(indices, string.Create(CultureInfo.InvariantCulture, $"{Source} ({indices.Count} selected)"));
     }
 
-    /// <summary>The images whose label satisfies <paramref name="keep"/> (labels and names unchanged).</summary>
+    /// <summary>
+    /// A dataset of the images whose label satisfies <paramref name="keep"/>, in their original order.
+    /// Labels keep their values and names, so <see cref="ClassCount"/> is unchanged.
+    /// </summary>
     public ImageDataset WhereLabel(Func<int, bool> keep)
     {
         ArgumentNullException.ThrowIfNull(keep);
-        return Select(Enumerable.Range(0, Count).Where(i => keep(GetLabel(i))).ToArray());
+        var indices = new List<int>();
+        for (int i = 0; i < _labels.Length; i++)
+        {
+            if (keep(_labels[i]))
+            {
+                indices.Add(i);
+            }
+        }
+
+        return Gather(indices, string.Create(CultureInfo.InvariantCulture, $"{Source} ({indices.Count} with selected labels)"));
     }
 
-    private int Row(int index)
+    /// <summary>Checks label names for a dataset and returns an immutable copy.</summary>
+    internal static ReadOnlyCollection<string> CheckLabelNames(IReadOnlyList<string> labelNames, string parameterName)
+    {
+        if (labelNames.Count == 0)
+        {
+            throw new ArgumentException("At least one label name is required.", parameterName);
+        }
+
+        var copy = new string[labelNames.Count];
+        for (int i = 0; i < copy.Length; i++)
+        {
+            string? name = labelNames[i];
+            if (string.IsNullOrWhiteSpace(name))
+            {
+                throw new ArgumentException($"Label name {i} is empty; every class needs a name.", parameterName);
+            }
+
+            copy[i] = name;
+        }
+
+        return Array.AsReadOnly(copy);
+    }
+
+    /// <summary>The first index whose label is not below <paramref name="classCount"/>, or -1.</summary>
+    internal static int IndexOfLabelOutOfRange(ReadOnlySpan<byte> labels, int classCount) =>
+        classCount > byte.MaxValue ? -1 : labels.IndexOfAnyExceptInRange((byte)0, (byte)(classCount - 1));
+
+    /// <summary>The names "0", "1", … "<paramref name="classCount"/> - 1", for data without class names.</summary>
+    internal static ReadOnlyCollection<string> NumberedLabelNames(int classCount) =>
+        Array.AsReadOnly(Enumerable.Range(0, classCount).Select(i => i.ToString(CultureInfo.InvariantCulture)).ToArray());
+
+    private ImageDataset Gather(IReadOnlyList<int> indices, string source)
+    {
+        int pixelsPerImage = PixelsPerImage;
+        var pixels = GC.AllocateUninitializedArray<byte>(indices.Count * pixelsPerImage);
+        var labels = new byte[indices.Count];
+        for (int i = 0; i < indices.Count; i++)
+        {
+            int index = indices[i];
+            CheckIndex(index, nameof(indices));
+            _pixels.AsSpan(index * pixelsPerImage, pixelsPerImage).CopyTo(pixels.AsSpan(i * pixelsPerImage));
+            labels[i] = _labels[index];
+        }
+
+        return new ImageDataset(pixels, labels, Height, Width, _labelNames, source);
+    }
+
+    private void CheckIndex(int index, string parameterName)
     {
         if ((uint)index >= (uint)Count)
         {
-            throw new ArgumentOutOfRangeException(nameof(index), index, $"{Source} has {Count} images.");
+            throw new ArgumentOutOfRangeException(
+                parameterName,
+                index,
+                $"Image index {index} is outside {Source}, which holds {Count} images.");
         }
-
-        return _rows?[index] ?? index;
     }
 }

@@ -1,14 +1,14 @@
 namespace Ml.BatchNorm.Data;
 
-/// <summary>What to do with the final, partial batch of an epoch.</summary>
+/// <summary>What a <see cref="MiniBatchSequence"/> does with the images left over when the dataset size is not a multiple of the batch size.</summary>
 public enum LastBatchPolicy
 {
-    /// <summary>Discard it (the rows are seen in other epochs, in other orders).</summary>
+    /// <summary>Discard the final partial batch of each epoch; every batch has exactly the batch size.</summary>
     Drop,
 
-    /// <summary>Train on it as a smaller batch.</summary>
+    /// <summary>Yield the final partial batch as a smaller batch.</summary>
     Keep,
 
-    /// <summary>Append it to the previous full batch, making the last batch larger.</summary>
+    /// <summary>Append the final partial batch to the previous full batch, so the last batch of an epoch is larger than the rest.</summary>
     Merge,
 }
