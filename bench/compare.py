@@ -10,8 +10,12 @@ with open(peer_path) as f:
     peer = json.load(f)
 ratio = ours["images_per_second"] / peer["images_per_second"]
 rows = [("side", "images/s", "torch threads", "blas threads", "steps", "seconds")]
+def threads(r, key):
+    return r.get(f"{key}_threads", (r.get("threads") or {}).get(key))
+
+
 for name, r in (("ml.batchnorm", ours), ("pytorch", peer)):
-    rows.append((name, f"{r['images_per_second']:.0f}", str(r.get("torch_threads")), str(r.get("blas_threads")),
+    rows.append((name, f"{r['images_per_second']:.0f}", str(threads(r, "torch")), str(threads(r, "blas")),
                  str(r.get("steps")), f"{r['seconds']:.2f}"))
 widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
 for row in rows:

@@ -72,6 +72,10 @@ MLBN_API int64_t mlbn_live_handles(void);
 MLBN_API mlbn_status mlbn_set_threads(int32_t count);
 MLBN_API mlbn_status mlbn_threads_in_effect(int32_t* torch_threads, int32_t* blas_threads);
 
+// Kernel path for every network: 0 = fused kernels where they apply (default), 1 = libtorch's plain
+// operators everywhere (the reference the fused kernels are tested against).
+MLBN_API mlbn_status mlbn_set_kernel_path(int32_t path);
+
 // Devices: "cpu", "cuda", "cuda:N".
 MLBN_API mlbn_status mlbn_device_validate(const char* device);
 MLBN_API mlbn_status mlbn_cuda_device_count(int32_t* count);

@@ -101,6 +101,13 @@ torch::Tensor layer_forward(Network& net, size_t index, const torch::Tensor& x, 
                             uint64_t step);
 void optimizer_step(Network& net, double learning_rate, uint64_t step);
 
+// Kernel paths: fused kernels where they apply (default), or libtorch's plain operators everywhere
+// (the reference the fused kernels are tested against).
+enum class KernelPath { Fused = 0, Plain = 1 };
+KernelPath kernel_path();
+bool fused_crelu_pool_applies(const torch::Tensor& x);
+torch::Tensor fused_crelu_max_pool(const torch::Tensor& x, int64_t kernel, int64_t stride, bool ceil_mode);
+
 }  // namespace mlbn
 
 struct mlbn_network : mlbn::Network {};

@@ -179,13 +179,17 @@ torch::Tensor layer_forward(Network& net, size_t index, const torch::Tensor& x, 
 }
 
 torch::Tensor Network::forward(torch::Tensor x, bool training, uint64_t step) {
+  const bool fused = kernel_path() == KernelPath::Fused;
   for (size_t i = 0; i < layers.size(); ++i) {
-    // max_pool(crelu(x)) == cat(relu(max_pool(x)), relu(max_pool(-x))): max-pooling commutes with
+    // max_pool(crelu(x)) == cat(relu(max_pool(x)), relu(-min_pool(x))): max-pooling commutes with
     // the monotone ReLU, so the element-wise work runs on a quarter of the elements.
-    if (layers[i].spec.kind == MLBN_LAYER_CRELU && i + 1 < layers.size() &&
+    if (fused && layers[i].spec.kind == MLBN_LAYER_CRELU && i + 1 < layers.size() &&
         layers[i + 1].spec.kind == MLBN_LAYER_MAX_POOL) {
       const Layer& pool = layers[i + 1];
-      x = at::relu(at::cat({max_pool(pool, x), max_pool(pool, -x)}, 1));
+      if (fused_crelu_pool_applies(x))
+        x = fused_crelu_max_pool(x, pool.spec.kernel, pool.spec.stride, pool.spec.same_padding != 0);
+      else
+        x = at::relu(at::cat({max_pool(pool, x), max_pool(pool, -x)}, 1));
       ++i;
       continue;
     }

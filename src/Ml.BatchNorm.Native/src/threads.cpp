@@ -32,6 +32,12 @@ int32_t effective_count() {
 }
 }  // namespace
 
+namespace {
+std::atomic<int32_t> selected_kernel_path{static_cast<int32_t>(KernelPath::Fused)};
+}
+
+KernelPath kernel_path() { return static_cast<KernelPath>(selected_kernel_path.load()); }
+
 void apply_threads_to_calling_thread() {
   int32_t g = generation.load();
   if (applied_generation == g) return;
@@ -57,5 +63,12 @@ MLBN_API mlbn_status mlbn_threads_in_effect(int32_t* torch_threads, int32_t* bla
     *torch_threads = at::get_num_threads();
     auto get = mlbn::blas_get();
     *blas_threads = get ? get() : -1;
+  });
+}
+
+MLBN_API mlbn_status mlbn_set_kernel_path(int32_t path) {
+  return mlbn::guarded("set_kernel_path", [&] {
+    mlbn::require(path == 0 || path == 1, "kernel path must be 0 (fused) or 1 (plain libtorch), got " + std::to_string(path));
+    mlbn::selected_kernel_path.store(path);
   });
 }

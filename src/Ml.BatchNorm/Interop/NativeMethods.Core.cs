@@ -20,6 +20,9 @@ internal static partial class NativeMethods
     [LibraryImport(NativeLibraryName.Value, EntryPoint = "mlbn_threads_in_effect")]
     internal static partial NativeStatus ThreadsInEffect(out int torchThreads, out int blasThreads);
 
+    [LibraryImport(NativeLibraryName.Value, EntryPoint = "mlbn_set_kernel_path")]
+    internal static partial NativeStatus SetKernelPath(KernelPath path);
+
     [LibraryImport(NativeLibraryName.Value, EntryPoint = "mlbn_device_validate", StringMarshalling = StringMarshalling.Utf8)]
     internal static partial NativeStatus DeviceValidate(string device);
 

@@ -23,6 +23,12 @@ public static class NativeRuntime
         return (torch, blas);
     }
 
+    /// <summary>
+    /// Chooses between the bridge's fused kernels (the default) and libtorch's plain operators, for
+    /// every network in the process. The plain path is the reference the fused kernels are tested against.
+    /// </summary>
+    internal static void SetKernelPath(KernelPath path) => NativeMethods.SetKernelPath(path).ThrowIfFailed();
+
     /// <summary>Number of CUDA devices libtorch sees (0 for a CPU-only build).</summary>
     public static int CudaDeviceCount
     {
