@@ -1,25 +1,38 @@
-"""Prints a benchmark's two sides side by side with their ratio, and writes them as one JSON file."""
+"""Prints a benchmark's rounds side by side, the median of each side and the median ratio, and
+writes them as one JSON file. Usage: compare.py OUT.json OURS_1.json PEER_1.json [OURS_2 PEER_2 ...]"""
 import json
 import platform
+import statistics
 import sys
 
-ours_path, peer_path, out_path = sys.argv[1:4]
-with open(ours_path) as f:
-    ours = json.load(f)
-with open(peer_path) as f:
-    peer = json.load(f)
-ratio = ours["images_per_second"] / peer["images_per_second"]
-rows = [("side", "images/s", "torch threads", "blas threads", "steps", "seconds")]
+out_path, files = sys.argv[1], sys.argv[2:]
+rounds = []
+for ours_path, peer_path in zip(files[0::2], files[1::2]):
+    with open(ours_path) as f:
+        ours = json.load(f)
+    with open(peer_path) as f:
+        peer = json.load(f)
+    rounds.append({"ours": ours, "peer": peer, "ratio": ours["images_per_second"] / peer["images_per_second"]})
+
+
 def threads(r, key):
     return r.get(f"{key}_threads", (r.get("threads") or {}).get(key))
 
 
-for name, r in (("ml.batchnorm", ours), ("pytorch", peer)):
-    rows.append((name, f"{r['images_per_second']:.0f}", str(threads(r, "torch")), str(threads(r, "blas")),
-                 str(r.get("steps")), f"{r['seconds']:.2f}"))
+rows = [("round", "side", "images/s", "torch threads", "blas threads", "steps", "seconds")]
+for i, r in enumerate(rounds, 1):
+    for name, side in (("ml.batchnorm", r["ours"]), ("pytorch", r["peer"])):
+        rows.append((str(i), name, f"{side['images_per_second']:.0f}", str(threads(side, "torch")),
+                     str(threads(side, "blas")), str(side.get("steps")), f"{side['seconds']:.2f}"))
 widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
 for row in rows:
     print("  ".join(cell.rjust(w) for cell, w in zip(row, widths)))
-print(f"ratio (ml.batchnorm / pytorch): {ratio:.2f}  [{ours.get('model')} batch {ours.get('batch_size')}, {platform.processor() or platform.machine()}]")
+ours_median = statistics.median(r["ours"]["images_per_second"] for r in rounds)
+peer_median = statistics.median(r["peer"]["images_per_second"] for r in rounds)
+ratio = statistics.median(r["ratio"] for r in rounds)
+first = rounds[0]["ours"]
+print(f"median images/s: ml.batchnorm {ours_median:.0f}, pytorch {peer_median:.0f}")
+print(f"ratio (ml.batchnorm / pytorch, median of {len(rounds)} rounds): {ratio:.2f}  "
+      f"[{first.get('model')} batch {first.get('batch_size')}, {platform.machine()}]")
 with open(out_path, "w") as f:
-    json.dump({"ours": ours, "peer": peer, "ratio": ratio}, f, indent=2)
+    json.dump({"rounds": rounds, "median_ours": ours_median, "median_peer": peer_median, "ratio": ratio}, f, indent=2)

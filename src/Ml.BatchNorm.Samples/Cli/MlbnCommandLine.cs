@@ -21,6 +21,7 @@ internal static class MlbnCommandLine
         {
             // Spectre.Console wraps at 80 columns when it cannot ask a terminal; logs read better unwrapped.
             AnsiConsole.Profile.Width = 240;
+            AnsiConsole.Profile.Capabilities.Ansi = false;
         }
 
         ParseResult parsed = root.Parse(args);

@@ -71,14 +71,14 @@ public sealed class Trainer
                 }
             }
 
-            double finalLoss = RunSteps(network, batches, test, startStep, totalSteps, fingerprint, progress, cancellationToken, out double seconds);
+            double finalLoss = RunSteps(network, batches, test, startStep, totalSteps, fingerprint, progress, cancellationToken, out double seconds, out double trainingSeconds);
             long ranSteps = totalSteps - startStep;
             var summary = new TrainingSummary(
                 totalSteps,
                 (double)totalSteps / batches.BatchesPerEpoch,
                 train.Count,
                 seconds,
-                seconds > 0 ? ranSteps * (double)Options.BatchSize / seconds : 0,
+                trainingSeconds > 0 ? ranSteps * (double)Options.BatchSize / trainingSeconds : 0,
                 startStep,
                 finalLoss,
                 fingerprint);
@@ -91,26 +91,29 @@ public sealed class Trainer
         }
     }
 
-    private double RunSteps(Network network, MiniBatchSequence batches, ImageDataset? test, long startStep, long totalSteps, IReadOnlyDictionary<string, string> fingerprint, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken, out double seconds)
+    private double RunSteps(Network network, MiniBatchSequence batches, ImageDataset? test, long startStep, long totalSteps, IReadOnlyDictionary<string, string> fingerprint, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken, out double seconds, out double trainingSeconds)
     {
         using var buffer = new MiniBatchBuffer(batches.MaxBatchSize, batches.PixelsPerImage);
         var total = Stopwatch.StartNew();
-        var sinceReport = Stopwatch.StartNew();
+        // Throughput counts the training steps only, not evaluations and checkpoints between them.
+        var stepClock = new Stopwatch();
+        double reportedAt = 0;
         long imagesSinceReport = 0;
         double loss = double.NaN;
         for (long step = startStep; step < totalSteps; step++)
         {
             cancellationToken.ThrowIfCancellationRequested();
+            stepClock.Start();
             int rows = batches.Fill(step, buffer);
             double learningRate = Options.LearningRateAt(step);
             (float stepLoss, _) = network.TrainStep(buffer.Images, buffer.Labels, rows, learningRate, (ulong)step);
+            stepClock.Stop();
             loss = stepLoss;
             imagesSinceReport += rows;
             long done = step + 1;
 
             ProgressEvaluation? evaluation = null;
-            bool evaluate = Options.EvaluateEvery > 0 && (done % Options.EvaluateEvery == 0 || done == totalSteps);
-            if (evaluate)
+            if (Options.EvaluateEvery > 0 && (done % Options.EvaluateEvery == 0 || done == totalSteps))
             {
                 evaluation = EvaluateProgress(network, buffer, rows, test);
             }
@@ -122,17 +125,18 @@ public sealed class Trainer
 
             if (progress is not null)
             {
-                double rate = imagesSinceReport / Math.Max(sinceReport.Elapsed.TotalSeconds, 1e-9);
-                progress.Report(new TrainingProgress(done, totalSteps, step / batches.BatchesPerEpoch, loss, rate, learningRate, evaluation));
-                if (sinceReport.Elapsed.TotalSeconds > 1)
+                double elapsed = stepClock.Elapsed.TotalSeconds - reportedAt;
+                progress.Report(new TrainingProgress(done, totalSteps, step / batches.BatchesPerEpoch, loss, imagesSinceReport / Math.Max(elapsed, 1e-9), learningRate, evaluation));
+                if (elapsed > 1)
                 {
-                    sinceReport.Restart();
+                    reportedAt = stepClock.Elapsed.TotalSeconds;
                     imagesSinceReport = 0;
                 }
             }
         }
 
         seconds = total.Elapsed.TotalSeconds;
+        trainingSeconds = stepClock.Elapsed.TotalSeconds;
         return loss;
     }
 

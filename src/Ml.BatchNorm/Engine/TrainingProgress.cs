@@ -5,7 +5,7 @@ namespace Ml.BatchNorm.Engine;
 /// <param name="TotalSteps">Steps the run will take in all.</param>
 /// <param name="Epoch">Zero-based epoch of the step.</param>
 /// <param name="Loss">Cross-entropy of the step's batch in training mode (with dropout).</param>
-/// <param name="ImagesPerSecond">Training throughput since the previous report.</param>
+/// <param name="ImagesPerSecond">Training throughput of the steps since the previous report (evaluations excluded).</param>
 /// <param name="LearningRate">The learning rate used by the step.</param>
 /// <param name="Evaluation">Inference-mode metrics, present every <see cref="TrainingOptions.EvaluateEvery"/> steps and at the end.</param>
 public sealed record TrainingProgress(long Step, long TotalSteps, long Epoch, double Loss, double ImagesPerSecond, double LearningRate, ProgressEvaluation? Evaluation);

@@ -3,22 +3,6 @@ using System.IO.Compression;
 
 namespace Ml.BatchNorm.Tests.Data;
 
-/// <summary>A fresh folder under the temp directory, deleted with everything in it on dispose.</summary>
-internal sealed class TempFolder : IDisposable
-{
-    public TempFolder()
-    {
-        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "mlbn-data-tests-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(Path);
-    }
-
-    public string Path { get; }
-
-    public string File(string name) => System.IO.Path.Combine(Path, name);
-
-    public void Dispose() => Directory.Delete(Path, recursive: true);
-}
-
 /// <summary>Builds small IDX files byte by byte, so the tests do not depend on the reader they check.</summary>
 internal static class IdxTestFiles
 {
