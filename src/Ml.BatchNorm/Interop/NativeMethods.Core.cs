@@ -5,6 +5,9 @@ namespace Ml.BatchNorm.Interop;
 /// <summary>Errors, handle bookkeeping, threads and devices (status.cpp, threads.cpp, device.cpp).</summary>
 internal static partial class NativeMethods
 {
+    // Runs before the first call into the bridge, so before libtorch, libgomp and OpenBLAS load.
+    static NativeMethods() => ThreadPoolEnvironment.Apply();
+
     [LibraryImport(NativeLibraryName.Value, EntryPoint = "mlbn_last_error")]
     internal static partial IntPtr LastError();
 
