@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Ml.BatchNorm.Engine;
 using Ml.BatchNorm.Interop;
 
@@ -112,4 +113,20 @@ public sealed class NativeBridgeTests
             NativeRuntime.SetThreads(0);
         }
     }
+
+    [TestMethod]
+    public void ThreadPoolWaitPoliciesAreInTheNativeEnvironmentOnceTheBridgeIsUsed()
+    {
+        _ = NativeRuntime.LiveHandles;
+        foreach (var (name, value) in ThreadPoolEnvironment.Defaults)
+        {
+            string? native = Marshal.PtrToStringUTF8(GetEnvironmentVariable(name));
+            Assert.IsNotNull(native, $"{name} is not set in the native environment");
+            string? user = Environment.GetEnvironmentVariable(name);
+            Assert.AreEqual(user ?? value, native, $"{name}: a user's value wins, else the default");
+        }
+    }
+
+    [DllImport("libc", EntryPoint = "getenv")]
+    private static extern IntPtr GetEnvironmentVariable([MarshalAs(UnmanagedType.LPUTF8Str)] string name);
 }
