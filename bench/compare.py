@@ -30,6 +30,11 @@ for row in rows:
 ours_median = statistics.median(r["ours"]["images_per_second"] for r in rounds)
 peer_median = statistics.median(r["peer"]["images_per_second"] for r in rounds)
 ratio = statistics.median(r["ratio"] for r in rounds)
+for name, key in (("ml.batchnorm", "ours"), ("pytorch", "peer")):
+    lat = [r[key]["latency_ms"] for r in rounds if r[key].get("latency_ms")]
+    if lat:
+        print(f"{name} single-image latency (median over rounds): p50 {statistics.median(l['p50'] for l in lat):.3f} ms, "
+              f"p99 {statistics.median(l['p99'] for l in lat):.3f} ms")
 first = rounds[0]["ours"]
 print(f"median images/s: ml.batchnorm {ours_median:.0f}, pytorch {peer_median:.0f}")
 print(f"ratio (ml.batchnorm / pytorch, median of {len(rounds)} rounds): {ratio:.2f}  "

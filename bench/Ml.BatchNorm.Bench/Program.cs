@@ -9,6 +9,7 @@ internal static class Program
     {
         var root = new RootCommand("Ml.BatchNorm benchmarks (C# side).");
         root.Subcommands.Add(TrainThroughput.Create());
+        root.Subcommands.Add(ScoreThroughput.Create());
         return root.Parse(args).Invoke();
     }
 }

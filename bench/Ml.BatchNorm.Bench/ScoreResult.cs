@@ -1,0 +1,21 @@
+using System.Text.Json.Serialization;
+
+namespace Ml.BatchNorm.Bench;
+
+/// <summary>One side's scoring measurement, in the JSON shape the peer writes too.</summary>
+internal sealed record ScoreResult(
+    [property: JsonPropertyName("framework")] string Framework,
+    [property: JsonPropertyName("model")] string Model,
+    [property: JsonPropertyName("batch_size")] int BatchSize,
+    [property: JsonPropertyName("torch_threads")] int TorchThreads,
+    [property: JsonPropertyName("blas_threads")] int BlasThreads,
+    [property: JsonPropertyName("steps")] int Steps,
+    [property: JsonPropertyName("seconds")] double Seconds,
+    [property: JsonPropertyName("images_per_second")] double ImagesPerSecond,
+    [property: JsonPropertyName("latency_ms")] Latency? LatencyMs);
+
+/// <summary>Per-image latency percentiles in milliseconds.</summary>
+internal sealed record Latency(
+    [property: JsonPropertyName("samples")] int Samples,
+    [property: JsonPropertyName("p50")] double P50,
+    [property: JsonPropertyName("p99")] double P99);

@@ -1,0 +1,106 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using Ml.BatchNorm.Data;
+using Ml.BatchNorm.Engine;
+using Ml.BatchNorm.Files;
+using Ml.BatchNorm.Interop;
+
+namespace Ml.BatchNorm.Bench;
+
+/// <summary>
+/// Inference throughput over the Fashion-MNIST test set in batches, and with batch 1 the per-image
+/// latency, timed per scoring call the way the peer times its forward passes.
+/// </summary>
+internal static class ScoreThroughput
+{
+    public static Command Create()
+    {
+        var data = new Option<string>("--data") { DefaultValueFactory = _ => IdxDataFolder.DefaultFolder };
+        var model = new Option<string>("--model") { DefaultValueFactory = _ => "model1" };
+        model.AcceptOnlyFromAmong("model1", "model2");
+        var batch = new Option<int>("--batch-size") { DefaultValueFactory = _ => 1000 };
+        var threads = new Option<int>("--threads") { DefaultValueFactory = _ => 2 };
+        var warmup = new Option<int>("--warmup") { DefaultValueFactory = _ => 10 };
+        var latencySamples = new Option<int>("--latency-samples") { DefaultValueFactory = _ => 500 };
+        var seed = new Option<ulong>("--seed") { DefaultValueFactory = _ => 1 };
+        var exportInit = new Option<string?>("--export-init");
+        var json = new Option<string?>("--json");
+        var command = new Command("score-throughput", "Images/s of inference-mode scoring; p50/p99 latency at batch 1.") { data, model, batch, threads, warmup, latencySamples, seed, exportInit, json };
+        command.SetAction(p =>
+        {
+            var result = Run(p.GetValue(data)!, p.GetValue(model)!, p.GetValue(batch), p.GetValue(threads), p.GetValue(warmup), p.GetValue(latencySamples), p.GetValue(seed), p.GetValue(exportInit));
+            string latency = result.LatencyMs is { } l ? string.Create(CultureInfo.InvariantCulture, $", latency p50 {l.P50:F3} ms p99 {l.P99:F3} ms") : "";
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ml.batchnorm {result.Model} score batch {result.BatchSize} threads torch={result.TorchThreads} blas={result.BlasThreads}: {result.ImagesPerSecond:F0} images/s{latency}"));
+            if (p.GetValue(json) is { } path)
+            {
+                File.WriteAllText(path, JsonSerializer.Serialize(result));
+            }
+
+            return 0;
+        });
+        return command;
+    }
+
+    private static ScoreResult Run(string folder, string model, int batchSize, int threads, int warmup, int latencySamples, ulong seed, string? exportInit)
+    {
+        NativeRuntime.SetThreads(threads);
+        var test = IdxDataFolder.Open(folder).LoadTest();
+        if (batchSize == 1)
+        {
+            test = test.Take(latencySamples);
+        }
+
+        using var network = new Network(model == "model1" ? SeedNetworks.Model1() : SeedNetworks.Model2(), seed);
+        if (exportInit is not null)
+        {
+            using var stream = File.Create(exportInit);
+            SafeTensorsFormat.Write(stream, NetworkTensors.Export(network, TensorRole.Parameter, TensorRole.Statistic));
+        }
+
+        int n = test.Count;
+        var images = GC.AllocateUninitializedArray<float>(n * network.InputSize, pinned: true);
+        for (int i = 0; i < n; i++)
+        {
+            test.CopyImage(i, images.AsSpan(i * network.InputSize, network.InputSize));
+        }
+
+        var probabilities = new float[batchSize * network.OutputSize];
+        for (int i = 0; i < warmup; i++)
+        {
+            int start = (i * batchSize) % n;
+            int rows = Math.Min(batchSize, n - start);
+            network.Score(images.AsSpan(start * network.InputSize, rows * network.InputSize), rows, probabilities);
+        }
+
+        var times = new List<double>();
+        for (int start = 0; start < n; start += batchSize)
+        {
+            int rows = Math.Min(batchSize, n - start);
+            long t0 = Stopwatch.GetTimestamp();
+            network.Score(images.AsSpan(start * network.InputSize, rows * network.InputSize), rows, probabilities);
+            times.Add(Stopwatch.GetElapsedTime(t0).TotalSeconds);
+        }
+
+        double seconds = times.Sum();
+        var (torch, blas) = NativeRuntime.ThreadsInEffect();
+        Latency? latency = null;
+        if (batchSize == 1)
+        {
+            var ms = times.Select(t => t * 1000).Order().ToArray();
+            latency = new Latency(ms.Length, Percentile(ms, 50), Percentile(ms, 99));
+        }
+
+        return new ScoreResult("ml.batchnorm", model, batchSize, torch, blas, times.Count, seconds, n / seconds, latency);
+    }
+
+    // Linear interpolation between closest ranks, as numpy.percentile does by default.
+    private static double Percentile(double[] sorted, double p)
+    {
+        double rank = p / 100 * (sorted.Length - 1);
+        int low = (int)Math.Floor(rank);
+        int high = Math.Min(low + 1, sorted.Length - 1);
+        return sorted[low] + ((rank - low) * (sorted[high] - sorted[low]));
+    }
+}
