@@ -43,7 +43,7 @@ internal static class ScoreThroughput
         return command;
     }
 
-    private static ScoreResult Run(string folder, string model, int batchSize, int threads, int warmup, int latencySamples, ulong seed, string? exportInit)
+    private static ThroughputResult Run(string folder, string model, int batchSize, int threads, int warmup, int latencySamples, ulong seed, string? exportInit)
     {
         NativeRuntime.SetThreads(threads);
         var test = IdxDataFolder.Open(folder).LoadTest();
@@ -92,7 +92,7 @@ internal static class ScoreThroughput
             latency = new Latency(ms.Length, Percentile(ms, 50), Percentile(ms, 99));
         }
 
-        return new ScoreResult("ml.batchnorm", model, batchSize, torch, blas, times.Count, seconds, n / seconds, latency);
+        return new ThroughputResult("ml.batchnorm", model, batchSize, torch, blas, times.Count, seconds, n / seconds, LatencyMs: latency);
     }
 
     // Linear interpolation between closest ranks, as numpy.percentile does by default.

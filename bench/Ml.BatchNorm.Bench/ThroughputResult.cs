@@ -12,4 +12,11 @@ internal sealed record ThroughputResult(
     [property: JsonPropertyName("steps")] int Steps,
     [property: JsonPropertyName("seconds")] double Seconds,
     [property: JsonPropertyName("images_per_second")] double ImagesPerSecond,
-    [property: JsonPropertyName("final_loss")] double FinalLoss);
+    [property: JsonPropertyName("final_loss")] double? FinalLoss = null,
+    [property: JsonPropertyName("latency_ms")] Latency? LatencyMs = null);
+
+/// <summary>Per-image latency percentiles in milliseconds.</summary>
+internal sealed record Latency(
+    [property: JsonPropertyName("samples")] int Samples,
+    [property: JsonPropertyName("p50")] double P50,
+    [property: JsonPropertyName("p99")] double P99);

@@ -57,23 +57,10 @@ public sealed class FusedKernelEquivalenceTests
         var spec = Awkward(height, width);
         var input = BatchNormReference.RandomInput(batch * height * width, seed: 5);
         var labels = Enumerable.Range(0, batch).Select(i => (long)(i % 3)).ToArray();
-        var plain = Train(KernelPath.Plain);
-        var fused = Train(KernelPath.Fused);
-        AssertSameState(plain, fused);
-
-        Dictionary<string, float[]> Train(KernelPath path)
-        {
-            NativeRuntime.SetKernelPath(path);
-            using var network = new Network(spec, seed: 4);
-            // SGD without momentum: the weight change is exactly lr x gradient, so this compares gradients.
-            network.SetOptimizer(NativeOptimizerKind.Sgd, 0, 0, 0, 0, 0, nesterov: false);
-            for (int step = 0; step < 3; step++)
-            {
-                network.TrainStep(input, labels, batch, 0.5, (ulong)step);
-            }
-
-            return network.GetTensorInfos().ToDictionary(t => t.Name, t => network.ReadTensor(t.Name));
-        }
+        // SGD without momentum: the weight change is exactly lr x gradient, so this compares gradients.
+        AssertSameState(
+            TrainState(KernelPath.Plain, spec, input, labels, batch, NativeOptimizerKind.Sgd, 0, 0, false, 0, 0.5, steps: 3),
+            TrainState(KernelPath.Fused, spec, input, labels, batch, NativeOptimizerKind.Sgd, 0, 0, false, 0, 0.5, steps: 3));
     }
 
     [TestMethod]
@@ -87,22 +74,23 @@ public sealed class FusedKernelEquivalenceTests
         const int batch = 7;
         var input = BatchNormReference.RandomInput(batch * 13 * 11, seed: 8);
         var labels = Enumerable.Range(0, batch).Select(i => (long)(i % 3)).ToArray();
-        var plain = Train(KernelPath.Plain);
-        var fused = Train(KernelPath.Fused);
-        AssertSameState(plain, fused);
+        var kind = (NativeOptimizerKind)optimizer;
+        AssertSameState(
+            TrainState(KernelPath.Plain, spec, input, labels, batch, kind, beta1, beta2, nesterov, 0.01, 0.05, steps: 4),
+            TrainState(KernelPath.Fused, spec, input, labels, batch, kind, beta1, beta2, nesterov, 0.01, 0.05, steps: 4));
+    }
 
-        Dictionary<string, float[]> Train(KernelPath path)
+    private static Dictionary<string, float[]> TrainState(KernelPath path, NetworkSpec spec, float[] input, long[] labels, int batch, NativeOptimizerKind kind, double beta1, double beta2, bool nesterov, double weightDecay, double learningRate, int steps)
+    {
+        NativeRuntime.SetKernelPath(path);
+        using var network = new Network(spec, seed: 6);
+        network.SetOptimizer(kind, beta1, beta2, 1e-8, weightDecay, initialAccumulator: 0.1, nesterov);
+        for (int step = 0; step < steps; step++)
         {
-            NativeRuntime.SetKernelPath(path);
-            using var network = new Network(spec, seed: 6);
-            network.SetOptimizer((NativeOptimizerKind)optimizer, beta1, beta2, 1e-8, weightDecay: 0.01, initialAccumulator: 0.1, nesterov);
-            for (int step = 0; step < 4; step++)
-            {
-                network.TrainStep(input, labels, batch, 0.05, (ulong)step);
-            }
-
-            return network.GetTensorInfos().ToDictionary(t => t.Name, t => network.ReadTensor(t.Name));
+            network.TrainStep(input, labels, batch, learningRate, (ulong)step);
         }
+
+        return network.GetTensorInfos().ToDictionary(t => t.Name, t => network.ReadTensor(t.Name));
     }
 
     // Norm-wise over the whole state: a tensor whose true gradient is zero (rounding noise around 0)
