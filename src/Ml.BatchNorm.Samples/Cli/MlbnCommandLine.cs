@@ -16,6 +16,7 @@ internal static class MlbnCommandLine
         root.Subcommands.Add(TrainCommand.Create());
         root.Subcommands.Add(EvaluateCommand.Create());
         root.Subcommands.Add(PredictCommand.Create());
+        root.Subcommands.Add(SampleCommand.Create());
 
         if (Console.IsOutputRedirected)
         {

@@ -1,0 +1,34 @@
+using Ml.BatchNorm.Data;
+using Ml.BatchNorm.Samples.Cli;
+using Ml.BatchNorm.Samples.Samples;
+
+namespace Ml.BatchNorm.Tests.Samples;
+
+/// <summary>Every sample runs on shrunk data, so none of them rots.</summary>
+[TestClass]
+public sealed class SampleTests
+{
+    [TestMethod]
+    public void EverySampleRunsOnShrunkData()
+    {
+        _ = FashionMnist.Test; // inconclusive without the data
+        using var folder = new TempFolder();
+        foreach (var sample in SampleCatalog.All)
+        {
+            var output = new StringWriter();
+            var error = new StringWriter();
+            int exit = MlbnCommandLine.Run(["sample", sample.Name, "--data", IdxDataFolder.DefaultFolder, "--work", folder.Path, "--train-rows", "640", "--test-rows", "200"], output, error);
+            Assert.AreEqual(0, exit, $"{sample.Name}: {error}");
+            Assert.IsFalse(string.IsNullOrWhiteSpace(output.ToString()), sample.Name);
+        }
+
+        Assert.IsTrue(File.Exists(Path.Combine(folder.Path, "sample-model.zip")));
+    }
+
+    [TestMethod]
+    public void UnknownSampleIsAUsageError()
+    {
+        int exit = MlbnCommandLine.Run(["sample", "no-such-sample"], new StringWriter(), new StringWriter());
+        Assert.AreEqual(ExitCodes.UsageError, exit);
+    }
+}
