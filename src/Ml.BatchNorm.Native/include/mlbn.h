@@ -95,6 +95,9 @@ MLBN_API mlbn_status mlbn_network_forward(mlbn_network* network, const float* in
 // Inference mode, softmax over the last layer.
 MLBN_API mlbn_status mlbn_network_score(mlbn_network* network, const float* input, int64_t batch,
                                         float* probabilities);
+// Whether inference currently runs with batch norm folded into the preceding layers (1) or not (0:
+// nothing to fold, the plain kernel path, or the folded weights failed their numerical check).
+MLBN_API mlbn_status mlbn_network_folding_active(mlbn_network* network, int32_t* active);
 // Mean cross-entropy and correct count, inference mode.
 MLBN_API mlbn_status mlbn_network_evaluate(mlbn_network* network, const float* input,
                                            const int64_t* labels, int64_t batch, double* loss_sum,

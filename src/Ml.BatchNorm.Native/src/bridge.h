@@ -4,6 +4,8 @@
 
 #include <atomic>
 #include <map>
+#include <memory>
+#include <mutex>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -80,6 +82,13 @@ struct OptimizerState {
   std::vector<torch::Tensor> slot1, slot2;  // per parameter: momentum/sum/first moment, second moment
 };
 
+// Inference weights with each batch norm folded into the convolution or dense layer before it.
+struct FoldCache {
+  uint64_t version = 0;
+  bool usable = false;                            // the probe check passed
+  std::vector<torch::Tensor> weight, bias;        // per layer index; undefined where nothing folds
+};
+
 struct Network {
   std::vector<Layer> layers;
   std::vector<int64_t> input_shape;
@@ -89,11 +98,21 @@ struct Network {
   std::vector<std::string> parameter_names;
   OptimizerState optimizer;
   std::vector<NamedTensor> named;          // every tensor visible through the C surface
+  // Bumped whenever weights or statistics may change, so the fold cache knows it is stale.
+  std::atomic<uint64_t> version{1};
+  std::mutex fold_mutex;
+  std::shared_ptr<const FoldCache> fold_cache;
 
   int64_t output_size() const;
   torch::Tensor input_tensor(const float* data, int64_t batch) const;
   torch::Tensor forward(torch::Tensor x, bool training, uint64_t step);
   void rebuild_names();
+  // Builds the fold cache if stale and says whether folded inference passed its check.
+  bool fold_state_usable() { return current_fold_cache()->usable; }
+
+ private:
+  torch::Tensor forward_layers(torch::Tensor x, bool training, uint64_t step, const FoldCache* folded);
+  std::shared_ptr<const FoldCache> current_fold_cache();
 };
 
 void initialise_layers(Network& net);

@@ -144,3 +144,10 @@ MLBN_API mlbn_status mlbn_network_evaluate(mlbn_network* network, const float* i
     *correct = logits.argmax(1).eq(y).sum().item<int64_t>();
   });
 }
+
+MLBN_API mlbn_status mlbn_network_folding_active(mlbn_network* network, int32_t* active) {
+  return guarded("network_folding_active", [&] {
+    Network& net = checked(network);
+    *active = kernel_path() == KernelPath::Fused && net.fold_state_usable() ? 1 : 0;
+  });
+}

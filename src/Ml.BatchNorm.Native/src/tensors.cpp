@@ -60,5 +60,6 @@ MLBN_API mlbn_status mlbn_network_tensor_write(mlbn_network* network, const char
     torch::NoGradGuard no_grad;
     auto src = torch::from_blob(const_cast<float*>(source), n.tensor.sizes(), torch::kFloat32);
     n.tensor.copy_(src);
+    network->version.fetch_add(1);
   });
 }

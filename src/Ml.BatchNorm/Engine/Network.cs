@@ -46,6 +46,19 @@ public sealed class Network : IDisposable
 
     internal NetworkHandle Handle => _handle;
 
+    /// <summary>
+    /// Whether scoring runs with each batch norm folded into the convolution or dense layer before it
+    /// (the weights are folded when first needed and checked numerically against the unfolded layers).
+    /// </summary>
+    public bool IsBatchNormFolded
+    {
+        get
+        {
+            NativeMethods.NetworkFoldingActive(_handle, out int active).ThrowIfFailed();
+            return active != 0;
+        }
+    }
+
     /// <summary>Class probabilities (softmax of the last layer) for <paramref name="count"/> rows, in inference mode.</summary>
     public void Score(ReadOnlySpan<float> images, int count, Span<float> probabilities)
     {

@@ -20,6 +20,9 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(NativeLibraryName.Value, EntryPoint = "mlbn_network_score")]
     internal static partial NativeStatus NetworkScore(NetworkHandle network, float* input, long batch, float* probabilities);
 
+    [LibraryImport(NativeLibraryName.Value, EntryPoint = "mlbn_network_folding_active")]
+    internal static partial NativeStatus NetworkFoldingActive(NetworkHandle network, out int active);
+
     [LibraryImport(NativeLibraryName.Value, EntryPoint = "mlbn_network_evaluate")]
     internal static partial NativeStatus NetworkEvaluate(NetworkHandle network, float* input, long* labels, long batch, out double lossSum, out long correct);
 
