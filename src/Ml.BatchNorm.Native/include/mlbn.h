@@ -123,3 +123,14 @@ MLBN_API mlbn_status mlbn_network_tensor_read(mlbn_network* network, const char*
                                               float* destination, int64_t count);
 MLBN_API mlbn_status mlbn_network_tensor_write(mlbn_network* network, const char* name,
                                                const float* source, int64_t count);
+
+// Image files (OpenCV). Reads a PNG/JPEG/BMP file as 8-bit grey (colour is converted by OpenCV's
+// IMREAD_GRAYSCALE, whose weighting may differ from ML.NET's ConvertToGrayscale), resizes it to
+// height x width when its size differs (INTER_AREA when shrinking, INTER_LINEAR otherwise) and
+// writes pixel / 255 as floats in row-major order into out (height * width floats). The file's own
+// size comes back through original_height / original_width (either may be null).
+MLBN_API mlbn_status mlbn_image_read_gray(const char* path, int32_t height, int32_t width, float* out,
+                                          int32_t* original_height, int32_t* original_width);
+// Writes height x width 8-bit grey pixels (row-major) losslessly as a PNG file.
+MLBN_API mlbn_status mlbn_image_write_gray_png(const char* path, const uint8_t* pixels,
+                                               int32_t height, int32_t width);

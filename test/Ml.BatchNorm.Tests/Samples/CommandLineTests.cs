@@ -118,4 +118,49 @@ public sealed class CommandLineTests
         var actual = lines.Skip(1).SelectMany(l => l.Split(',').Skip(2).Select(v => float.Parse(v, CultureInfo.InvariantCulture))).ToArray();
         CollectionAssert.AreEqual(expected, actual, "scores in another process must be bit-identical");
     }
+
+    [TestMethod]
+    public void PredictScoresPngFilesInAnotherProcessBitIdenticallyToIdxRows()
+    {
+        using var folder = new TempFolder();
+        string model = folder.File("model.zip");
+        var (exit, _, error) = Run("train", "--train-rows", "640", "--test-rows", "200", "--iterations", "10", "--batch-size", "32", "--threads", "2", "--model", model);
+        Assert.AreEqual(0, exit, error);
+
+        // The first 20 test images as PNG files written from the IDX bytes, scored in this process from the IDX rows.
+        string pngs = Path.Combine(folder.Path, "pngs");
+        Directory.CreateDirectory(pngs);
+        var test = FashionMnist.Test;
+        var input = new float[20 * 784];
+        for (int i = 0; i < 20; i++)
+        {
+            ImageFiles.WriteGray(Path.Combine(pngs, $"image{i:D2}.png"), test.PixelBytes.Slice(i * 784, 784), 28, 28);
+            test.CopyImage(i, input.AsSpan(i * 784, 784));
+        }
+
+        using var trained = ModelFile.Load(model);
+        var expected = new float[20 * 10];
+        trained.Network.Score(input, 20, expected);
+
+        string csv = folder.File("predictions.csv");
+        string mlbn = Path.Combine(AppContext.BaseDirectory, "mlbn.dll");
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in new[] { mlbn, "predict", "--model", model, "--images", pngs, "--threads", "2", "--output", csv })
+        {
+            start.ArgumentList.Add(a);
+        }
+
+        using var process = Process.Start(start)!;
+        string stdout = process.StandardOutput.ReadToEnd();
+        string stderr = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        Assert.AreEqual(0, process.ExitCode, stderr);
+        StringAssert.Contains(stdout, "image00.png: ");
+        StringAssert.Contains(stdout, "image19.png: ");
+
+        var lines = File.ReadAllLines(csv);
+        Assert.AreEqual(21, lines.Length);
+        var actual = lines.Skip(1).SelectMany(l => l.Split(',').Skip(2).Select(v => float.Parse(v, CultureInfo.InvariantCulture))).ToArray();
+        CollectionAssert.AreEqual(expected, actual, "PNG scores in another process must be bit-identical to the IDX rows'");
+    }
 }

@@ -54,4 +54,34 @@ public static class DataViewLoaders
     /// <exception cref="ArgumentException"><paramref name="separator"/> is a digit, a sign or a line break.</exception>
     public static IDataView LoadFromTextFile(string path, bool hasHeader = false, char separator = ',') =>
         new MnistCsvView(path, hasHeader, separator);
+
+    /// <summary>
+    /// Lists the image files (PNG, JPEG, BMP) of a folder in the image-classification layout: every
+    /// sub-folder is a class, named by the folder. Columns: "Label" (Text, the sub-folder's name) and
+    /// "ImagePath" (Text, the file's full path), sorted by label then path. Files are not decoded here.
+    /// </summary>
+    /// <param name="folder">The folder whose sub-folders hold the images.</param>
+    /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
+    public static IDataView LoadImagesFromFolder(string folder)
+    {
+        ArgumentNullException.ThrowIfNull(folder);
+        if (!Directory.Exists(folder))
+        {
+            throw new DirectoryNotFoundException($"image folder '{folder}' does not exist.");
+        }
+
+        var rows = Directory.GetDirectories(folder)
+            .Order(StringComparer.Ordinal)
+            .SelectMany(d => Directory.GetFiles(d).Where(ImageFiles.HasImageExtension).Order(StringComparer.Ordinal)
+                .Select(f => new ImageFolderRow { Label = Path.GetFileName(d), ImagePath = Path.GetFullPath(f) }))
+            .ToList();
+        return LoadFromEnumerable(rows);
+    }
+
+    private sealed class ImageFolderRow
+    {
+        public string Label { get; set; } = "";
+
+        public string ImagePath { get; set; } = "";
+    }
 }
