@@ -27,7 +27,8 @@ internal static class EvaluateCommand
             var test = DataOptions.Limit(folder.LoadTest(), parse.GetValue(testRows));
             int k = Math.Min(parse.GetValue(topK), trained.LabelNames.Count);
             var metrics = NetworkEvaluator.Evaluate(trained, test, k);
-            MetricsReport.Write(AnsiConsole.Console, $"{Path.GetFileName(parse.GetValue(model))} on {test.Source}", metrics, confusion: true);
+            AnsiConsole.Console.WriteLine($"{parse.GetValue(model)} on {test.Source} (inference mode)");
+            MetricsReport.Write(AnsiConsole.Console, "test metrics", metrics, confusion: true);
             return ExitCodes.Success;
         });
         return command;
