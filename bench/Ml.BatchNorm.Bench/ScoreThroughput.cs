@@ -1,10 +1,8 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
-using System.Text.Json;
 using Ml.BatchNorm.Data;
 using Ml.BatchNorm.Engine;
-using Ml.BatchNorm.Files;
 using Ml.BatchNorm.Interop;
 
 namespace Ml.BatchNorm.Bench;
@@ -33,10 +31,7 @@ internal static class ScoreThroughput
             var result = Run(p.GetValue(data)!, p.GetValue(model)!, p.GetValue(batch), p.GetValue(threads), p.GetValue(warmup), p.GetValue(latencySamples), p.GetValue(seed), p.GetValue(exportInit));
             string latency = result.LatencyMs is { } l ? string.Create(CultureInfo.InvariantCulture, $", latency p50 {l.P50:F3} ms p99 {l.P99:F3} ms") : "";
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ml.batchnorm {result.Model} score batch {result.BatchSize} threads torch={result.TorchThreads} blas={result.BlasThreads}: {result.ImagesPerSecond:F0} images/s{latency}"));
-            if (p.GetValue(json) is { } path)
-            {
-                File.WriteAllText(path, JsonSerializer.Serialize(result));
-            }
+            PeerFiles.WriteResult(result, p.GetValue(json));
 
             return 0;
         });
@@ -52,12 +47,8 @@ internal static class ScoreThroughput
             test = test.Take(latencySamples);
         }
 
-        using var network = new Network(model == "model1" ? SeedNetworks.Model1() : SeedNetworks.Model2(), seed);
-        if (exportInit is not null)
-        {
-            using var stream = File.Create(exportInit);
-            SafeTensorsFormat.Write(stream, NetworkTensors.Export(network, TensorRole.Parameter, TensorRole.Statistic));
-        }
+        using var network = new Network(PeerFiles.Spec(model), seed);
+        PeerFiles.ExportInitialWeights(network, exportInit);
 
         int n = test.Count;
         var images = GC.AllocateUninitializedArray<float>(n * network.InputSize, pinned: true);

@@ -1,10 +1,8 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
-using System.Text.Json;
 using Ml.BatchNorm.Data;
 using Ml.BatchNorm.Engine;
-using Ml.BatchNorm.Files;
 using Ml.BatchNorm.Interop;
 
 namespace Ml.BatchNorm.Bench;
@@ -34,10 +32,7 @@ internal static class TrainThroughput
         {
             var result = Run(p.GetValue(data)!, p.GetValue(model)!, p.GetValue(batch), p.GetValue(threads), p.GetValue(steps), p.GetValue(warmup), p.GetValue(seed), p.GetValue(exportInit), p.GetValue(exportOrder));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ml.batchnorm {result.Model} batch {result.BatchSize} threads torch={result.TorchThreads} blas={result.BlasThreads}: {result.ImagesPerSecond:F0} images/s ({result.Steps} steps, {result.Seconds:F2} s)"));
-            if (p.GetValue(json) is { } path)
-            {
-                File.WriteAllText(path, JsonSerializer.Serialize(result));
-            }
+            PeerFiles.WriteResult(result, p.GetValue(json));
 
             return 0;
         });
@@ -48,13 +43,9 @@ internal static class TrainThroughput
     {
         NativeRuntime.SetThreads(threads);
         var train = IdxDataFolder.Open(folder).LoadTrain();
-        var spec = model == "model1" ? SeedNetworks.Model1() : SeedNetworks.Model2();
+        var spec = PeerFiles.Spec(model);
         using var network = new Network(spec, seed);
-        if (exportInit is not null)
-        {
-            using var stream = File.Create(exportInit);
-            SafeTensorsFormat.Write(stream, NetworkTensors.Export(network, TensorRole.Parameter, TensorRole.Statistic));
-        }
+        PeerFiles.ExportInitialWeights(network, exportInit);
 
         var batches = new MiniBatchSequence(train, batchSize, seed);
         if (exportOrder is not null)

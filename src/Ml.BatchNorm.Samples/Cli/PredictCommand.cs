@@ -43,32 +43,9 @@ internal static class PredictCommand
                 data.CopyImage(i, input.AsSpan(i * network.InputSize, network.InputSize));
             }
 
-            var probabilities = new float[n * network.OutputSize];
-            network.Score(input, n, probabilities);
-            var output = parse.InvocationConfiguration.Output;
-            if (parse.GetValue(csv) is { } csvPath)
-            {
-                PredictionCsv.Write(csvPath, probabilities, n, trained.LabelNames);
-            }
-
-            for (int i = 0; i < n; i++)
-            {
-                var row = probabilities.AsSpan(i * network.OutputSize, network.OutputSize);
-                int best = 0;
-                for (int c = 1; c < row.Length; c++)
-                {
-                    if (row[c] > row[best])
-                    {
-                        best = c;
-                    }
-                }
-
-                string truth = parse.GetValue(labels) is null ? "" : $"  true: {trained.LabelNames[data.GetLabel(i)]}";
-                var values = row.ToArray();
-                string all = string.Join(" ", values.Select(v => v.ToString("0.000", CultureInfo.InvariantCulture)));
-                output.WriteLine($"{i}: {trained.LabelNames[best]} ({row[best].ToString("0.000", CultureInfo.InvariantCulture)}){truth}  [{all}]");
-            }
-
+            var labelNames = trained.LabelNames;
+            Func<int, string> truth = parse.GetValue(labels) is null ? _ => "" : i => $"  true: {labelNames[data.GetLabel(i)]}";
+            PredictionReport.ScoreAndWrite(trained, input, n, i => i.ToString(CultureInfo.InvariantCulture), truth, parse.GetValue(csv), parse.InvocationConfiguration.Output);
             return ExitCodes.Success;
         });
         return command;
@@ -94,29 +71,7 @@ internal static class PredictCommand
             ImageFiles.ReadGray(files[i], network.Spec.Height, network.Spec.Width, input.AsSpan(i * network.InputSize, network.InputSize));
         }
 
-        var probabilities = new float[n * network.OutputSize];
-        network.Score(input, n, probabilities);
-        if (csvPath is not null)
-        {
-            PredictionCsv.Write(csvPath, probabilities, n, trained.LabelNames);
-        }
-
-        for (int i = 0; i < n; i++)
-        {
-            var row = probabilities.AsSpan(i * network.OutputSize, network.OutputSize);
-            int best = 0;
-            for (int c = 1; c < row.Length; c++)
-            {
-                if (row[c] > row[best])
-                {
-                    best = c;
-                }
-            }
-
-            string all = string.Join(" ", row.ToArray().Select(v => v.ToString("0.000", CultureInfo.InvariantCulture)));
-            output.WriteLine($"{Path.GetFileName(files[i])}: {trained.LabelNames[best]} ({row[best].ToString("0.000", CultureInfo.InvariantCulture)})  [{all}]");
-        }
-
+        PredictionReport.ScoreAndWrite(trained, input, n, i => Path.GetFileName(files[i]), _ => "", csvPath, output);
         return ExitCodes.Success;
     }
 }

@@ -14,14 +14,7 @@ internal static class PredictionCsv
         for (int i = 0; i < rows; i++)
         {
             var row = probabilities.AsSpan(i * classes, classes);
-            int best = 0;
-            for (int c = 1; c < classes; c++)
-            {
-                if (row[c] > row[best])
-                {
-                    best = c;
-                }
-            }
+            int best = PredictionReport.ArgMax(row);
 
             text.Append(i.ToString(CultureInfo.InvariantCulture)).Append(',').Append(Quote(labelNames[best]));
             foreach (float p in row)

@@ -15,18 +15,13 @@ internal readonly record struct DatasetLoss(double MeanLoss, double Accuracy, in
             return new DatasetLoss(double.NaN, double.NaN, 0);
         }
 
-        using var buffer = new MiniBatchBuffer(Math.Min(BatchRows, rows), data.PixelsPerImage);
+        var batches = InOrderBatches(rows < data.Count ? data.Take(rows) : data, BatchRows);
+        using var buffer = new MiniBatchBuffer(batches.MaxBatchSize, data.PixelsPerImage);
         double lossSum = 0;
         long correct = 0;
-        for (int start = 0; start < rows; start += BatchRows)
+        for (int batch = 0; batch < batches.BatchesPerEpoch; batch++)
         {
-            int count = Math.Min(BatchRows, rows - start);
-            for (int i = 0; i < count; i++)
-            {
-                data.CopyImage(start + i, buffer.ImageRow(i));
-                buffer.Labels[i] = data.GetLabel(start + i);
-            }
-
+            int count = batches.Fill(batch, buffer);
             (double l, long c) = network.Evaluate(buffer.Images, buffer.Labels, count);
             lossSum += l;
             correct += c;
@@ -34,4 +29,8 @@ internal readonly record struct DatasetLoss(double MeanLoss, double Accuracy, in
 
         return new DatasetLoss(lossSum / rows, (double)correct / rows, rows);
     }
+
+    /// <summary>Every row once, in dataset order, in batches of at most <paramref name="batchRows"/>: for scoring and evaluation.</summary>
+    internal static MiniBatchSequence InOrderBatches(ImageDataset data, int batchRows) =>
+        new(data, Math.Min(batchRows, data.Count), seed: 0, shuffle: false, LastBatchPolicy.Keep);
 }

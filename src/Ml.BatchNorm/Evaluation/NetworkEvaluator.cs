@@ -27,18 +27,12 @@ public static class NetworkEvaluator
 
         int classes = model.Network.OutputSize;
         var accumulator = new MulticlassMetricsAccumulator(classes, model.LabelNames, topKPredictionCount);
-        int rows = Math.Min(batchSize, data.Count);
-        using var buffer = new MiniBatchBuffer(rows, data.PixelsPerImage);
-        var scores = new float[rows * classes];
-        for (int start = 0; start < data.Count; start += rows)
+        var batches = DatasetLoss.InOrderBatches(data, batchSize);
+        using var buffer = new MiniBatchBuffer(batches.MaxBatchSize, data.PixelsPerImage);
+        var scores = new float[batches.MaxBatchSize * classes];
+        for (int batch = 0; batch < batches.BatchesPerEpoch; batch++)
         {
-            int count = Math.Min(rows, data.Count - start);
-            for (int i = 0; i < count; i++)
-            {
-                data.CopyImage(start + i, buffer.ImageRow(i));
-                buffer.Labels[i] = data.GetLabel(start + i);
-            }
-
+            int count = batches.Fill(batch, buffer);
             model.Network.Score(buffer.Images, count, scores);
             accumulator.AddBatch(buffer.Labels.AsSpan(0, count), scores.AsSpan(0, count * classes));
         }
