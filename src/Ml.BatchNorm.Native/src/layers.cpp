@@ -136,6 +136,18 @@ torch::Tensor conv_forward(const Layer& layer, const torch::Tensor& x) {
   return conv_forward(layer, x, layer.weight, layer.bias);
 }
 
+// One row times a large weight matrix is a matrix-vector product: through sgemm, OpenBLAS first packs
+// the whole weight matrix (12.8 MB for the seed's first dense layer) on every call, which was three
+// quarters of single-image scoring time; sgemv streams it once.
+torch::Tensor dense_forward(const torch::Tensor& x, const torch::Tensor& weight, const torch::Tensor& bias,
+                            bool fused) {
+  if (fused && x.dim() == 2 && x.size(0) == 1 && x.device().is_cpu()) {
+    auto y = bias.defined() ? at::addmv(bias, weight, x[0]) : at::mv(weight, x[0]);
+    return y.unsqueeze(0);
+  }
+  return at::linear(x, weight, bias);
+}
+
 bool folds_into_previous(const std::vector<Layer>& layers, size_t i) {
   return i + 1 < layers.size() && layers[i + 1].spec.kind == MLBN_LAYER_BATCH_NORM &&
          (layers[i].spec.kind == MLBN_LAYER_CONVOLUTION || layers[i].spec.kind == MLBN_LAYER_DENSE);
@@ -247,7 +259,7 @@ torch::Tensor Network::forward_layers(torch::Tensor x, bool training, uint64_t s
     if (folded && folded->weight[i].defined()) {
       const Layer& layer = layers[i];
       x = layer.spec.kind == MLBN_LAYER_CONVOLUTION ? conv_forward(layer, x, folded->weight[i], folded->bias[i])
-                                                    : at::linear(x, folded->weight[i], folded->bias[i]);
+                                                    : dense_forward(x, folded->weight[i], folded->bias[i], fused);
       ++i;  // the batch norm is inside the folded weights
       continue;
     }
@@ -261,6 +273,10 @@ torch::Tensor Network::forward_layers(torch::Tensor x, bool training, uint64_t s
       else
         x = at::relu(at::cat({max_pool(pool, x), max_pool(pool, -x)}, 1));
       ++i;
+      continue;
+    }
+    if (!training && layers[i].spec.kind == MLBN_LAYER_DENSE) {
+      x = dense_forward(x, layers[i].weight, layers[i].bias, fused);
       continue;
     }
     x = layer_forward(*this, i, x, training, step);

@@ -16,9 +16,9 @@ public sealed class NativeBridgeTests
         // Convolutions accept any image size; the dense layer then meets a flattened size it was not built for.
         var spec = new NetworkSpec(1, 8, 8, [new ConvolutionLayer(2, 3), new FlattenLayer(), new DenseLayer(3)]);
         using var network = new Network(spec);
-        var input = new float[6 * 6];
+        var input = new float[2 * 6 * 6];
         var output = new float[64];
-        var error = Assert.ThrowsExactly<NativeException>(() => network.ForwardShaped(input, 1, 6, 6, training: false, step: 0, output));
+        var error = Assert.ThrowsExactly<NativeException>(() => network.ForwardShaped(input, 2, 6, 6, training: false, step: 0, output));
         StringAssert.Contains(error.Message, "mat1 and mat2 shapes cannot be multiplied");
         Assert.AreEqual("NetworkForward", error.Operation);
         Assert.IsFalse(error.IsInvalidArgument);
