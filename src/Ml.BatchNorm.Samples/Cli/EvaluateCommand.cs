@@ -1,18 +1,19 @@
 using System.CommandLine;
 using Ml.BatchNorm.Data;
-using Ml.BatchNorm.Engine;
-using Ml.BatchNorm.Evaluation;
 using Ml.BatchNorm.Interop;
 using Spectre.Console;
 
 namespace Ml.BatchNorm.Samples.Cli;
 
-/// <summary><c>mlbn evaluate</c>: scores the test split of a data folder with a saved model and prints every metric.</summary>
+/// <summary>
+/// <c>mlbn evaluate</c>: scores the test split of a data folder with a saved model (an engine or a pipeline file)
+/// through the pipeline API (<c>Transform</c>, then <c>MulticlassClassification.Evaluate</c>) and prints every metric.
+/// </summary>
 internal static class EvaluateCommand
 {
     public static Command Create()
     {
-        var model = DataOptions.Model("The model file to evaluate.", required: true);
+        var model = DataOptions.Model("The model file to evaluate (written by 'mlbn train' or by ctx.Model.Save).", required: true);
         var data = DataOptions.Data();
         var threads = DataOptions.Threads();
         var device = DataOptions.Device();
@@ -22,11 +23,11 @@ internal static class EvaluateCommand
         command.SetAction(parse =>
         {
             NativeRuntime.SetThreads(parse.GetValue(threads));
-            using var trained = ModelFile.Load(parse.GetValue(model)!, parse.GetValue(device)!);
-            var folder = IdxDataFolder.Open(parse.GetValue(data)!, trained.LabelNames);
+            using var loaded = LoadedModel.Load(parse.GetValue(model)!, parse.GetValue(device)!, parse.GetValue(threads));
+            var folder = IdxDataFolder.Open(parse.GetValue(data)!, loaded.ClassNames);
             var test = DataOptions.Limit(folder.LoadTest(), parse.GetValue(testRows));
-            int k = Math.Min(parse.GetValue(topK), trained.LabelNames.Count);
-            var metrics = NetworkEvaluator.Evaluate(trained, test, k);
+            int k = Math.Min(parse.GetValue(topK), loaded.ClassNames.Count);
+            var metrics = new MlBnContext().MulticlassClassification.Evaluate(loaded.Transform(test), topKPredictionCount: k);
             AnsiConsole.Console.WriteLine($"{parse.GetValue(model)} on {test.Source} (inference mode)");
             MetricsReport.Write(AnsiConsole.Console, "test metrics", metrics, confusion: true);
             return ExitCodes.Success;

@@ -1,12 +1,11 @@
 using System.CommandLine;
 using System.Globalization;
 using Ml.BatchNorm.Data;
-using Ml.BatchNorm.Engine;
 using Ml.BatchNorm.Interop;
 
 namespace Ml.BatchNorm.Samples.Cli;
 
-/// <summary><c>mlbn predict</c>: prints the predicted label and probabilities for images of an IDX file.</summary>
+/// <summary><c>mlbn predict</c>: prints the predicted label and probabilities for IDX images or image files, scored through the pipeline API.</summary>
 internal static class PredictCommand
 {
     public static Command Create()
@@ -22,38 +21,31 @@ internal static class PredictCommand
         command.SetAction(parse =>
         {
             NativeRuntime.SetThreads(parse.GetValue(threads));
-            using var trained = ModelFile.Load(parse.GetValue(model)!, parse.GetValue(device)!);
+            using var loaded = LoadedModel.Load(parse.GetValue(model)!, parse.GetValue(device)!, parse.GetValue(threads));
             string imagesPath = parse.GetValue(images)!;
             if (Directory.Exists(imagesPath) || ImageFiles.HasImageExtension(imagesPath))
             {
-                return PredictImageFiles(trained, imagesPath, parse.GetValue(csv), parse.InvocationConfiguration.Output);
+                return PredictImageFiles(loaded, imagesPath, parse.GetValue(csv), parse.InvocationConfiguration.Output);
             }
 
             var data = IdxImageLoader.LoadImagesOnly(imagesPath, parse.GetValue(labels));
-            int n = Math.Min(Math.Max(parse.GetValue(count), 1), data.Count);
-            var network = trained.Network;
-            if (data.PixelsPerImage != network.InputSize)
+            if (data.Height != loaded.Height || data.Width != loaded.Width)
             {
-                throw new InvalidDataException($"{data.Source} holds {data.Height}x{data.Width} images; the model expects {network.Spec.Height}x{network.Spec.Width}.");
+                throw new InvalidDataException($"{data.Source} holds {data.Height}x{data.Width} images; the model expects {loaded.Height}x{loaded.Width}.");
             }
 
-            var input = new float[n * network.InputSize];
-            for (int i = 0; i < n; i++)
-            {
-                data.CopyImage(i, input.AsSpan(i * network.InputSize, network.InputSize));
-            }
-
-            var labelNames = trained.LabelNames;
-            Func<int, string> truth = parse.GetValue(labels) is null ? _ => "" : i => $"  true: {labelNames[data.GetLabel(i)]}";
-            PredictionReport.ScoreAndWrite(trained, input, n, i => i.ToString(CultureInfo.InvariantCulture), truth, parse.GetValue(csv), parse.InvocationConfiguration.Output);
+            data = data.Take(Math.Min(Math.Max(parse.GetValue(count), 1), data.Count));
+            var probabilities = loaded.Probabilities(data);
+            Func<int, string> truth = parse.GetValue(labels) is null ? _ => "" : i => $"  true: {(data.GetLabel(i) < loaded.ClassNames.Count ? loaded.ClassNames[data.GetLabel(i)] : data.GetLabel(i).ToString(CultureInfo.InvariantCulture))}";
+            PredictionReport.Write(probabilities, data.Count, loaded.ClassNames, i => i.ToString(CultureInfo.InvariantCulture), truth, parse.GetValue(csv), parse.InvocationConfiguration.Output);
             return ExitCodes.Success;
         });
         return command;
     }
 
-    // Image files: every image file of a folder (sorted by name) or one file, decoded to the model's
-    // input size and scored in one batch; each line names the file.
-    private static int PredictImageFiles(TrainedNetwork trained, string path, string? csvPath, TextWriter output)
+    // Image files: every image file of a folder (sorted by name) or one file, decoded by OpenCV to the model's
+    // input size (pixel / 255, as the IDX loaders scale) and scored through the model; each line names the file.
+    private static int PredictImageFiles(LoadedModel loaded, string path, string? csvPath, TextWriter output)
     {
         string[] files = Directory.Exists(path)
             ? Directory.GetFiles(path).Where(ImageFiles.HasImageExtension).Order(StringComparer.Ordinal).ToArray()
@@ -63,15 +55,20 @@ internal static class PredictCommand
             throw new InvalidDataException($"{path} holds no image files ({string.Join(", ", ImageFiles.Extensions)}).");
         }
 
-        var network = trained.Network;
-        int n = files.Length;
-        var input = new float[n * network.InputSize];
-        for (int i = 0; i < n; i++)
+        int pixels = loaded.Height * loaded.Width;
+        var image = new float[pixels];
+        var bytes = new byte[files.Length * pixels];
+        for (int i = 0; i < files.Length; i++)
         {
-            ImageFiles.ReadGray(files[i], network.Spec.Height, network.Spec.Width, input.AsSpan(i * network.InputSize, network.InputSize));
+            ImageFiles.ReadGray(files[i], loaded.Height, loaded.Width, image);
+            for (int p = 0; p < pixels; p++)
+            {
+                bytes[(i * pixels) + p] = (byte)MathF.Round(image[p] * 255f);
+            }
         }
 
-        PredictionReport.ScoreAndWrite(trained, input, n, i => Path.GetFileName(files[i]), _ => "", csvPath, output);
+        var data = ImageDataset.FromBytes(bytes, new byte[files.Length], loaded.Height, loaded.Width, loaded.ClassNames, path);
+        PredictionReport.Write(loaded.Probabilities(data), files.Length, loaded.ClassNames, i => Path.GetFileName(files[i]), _ => "", csvPath, output);
         return ExitCodes.Success;
     }
 }

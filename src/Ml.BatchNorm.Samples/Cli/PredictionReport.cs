@@ -1,27 +1,24 @@
 using System.Globalization;
-using Ml.BatchNorm.Engine;
 
 namespace Ml.BatchNorm.Samples.Cli;
 
-/// <summary>Scores a batch of decoded images in one call and prints (and optionally writes as CSV) one line per image.</summary>
+/// <summary>Prints (and optionally writes as CSV) one line per scored image: the predicted class and every probability.</summary>
 internal static class PredictionReport
 {
-    public static void ScoreAndWrite(TrainedNetwork trained, float[] input, int rows, Func<int, string> name, Func<int, string> suffix, string? csvPath, TextWriter output)
+    public static void Write(float[] probabilities, int rows, IReadOnlyList<string> classNames, Func<int, string> name, Func<int, string> suffix, string? csvPath, TextWriter output)
     {
-        var network = trained.Network;
-        var probabilities = new float[rows * network.OutputSize];
-        network.Score(input, rows, probabilities);
+        int classes = classNames.Count;
         if (csvPath is not null)
         {
-            PredictionCsv.Write(csvPath, probabilities, rows, trained.LabelNames);
+            PredictionCsv.Write(csvPath, probabilities, rows, classNames);
         }
 
         for (int i = 0; i < rows; i++)
         {
-            var row = probabilities.AsSpan(i * network.OutputSize, network.OutputSize);
+            var row = probabilities.AsSpan(i * classes, classes);
             int best = ArgMax(row);
             string all = string.Join(" ", row.ToArray().Select(v => v.ToString("0.000", CultureInfo.InvariantCulture)));
-            output.WriteLine($"{name(i)}: {trained.LabelNames[best]} ({row[best].ToString("0.000", CultureInfo.InvariantCulture)}){suffix(i)}  [{all}]");
+            output.WriteLine($"{name(i)}: {classNames[best]} ({row[best].ToString("0.000", CultureInfo.InvariantCulture)}){suffix(i)}  [{all}]");
         }
     }
 

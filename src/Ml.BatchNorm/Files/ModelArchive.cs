@@ -152,6 +152,25 @@ internal sealed class ModelArchive
         }
     }
 
+    /// <summary>
+    /// The manifest's format tag of the archive at <paramref name="path"/>, or null when it is not a readable archive
+    /// with a manifest; nothing is verified (<see cref="Read"/> does that), so callers use it only to pick a reader.
+    /// </summary>
+    public static string? PeekFormat(string path)
+    {
+        try
+        {
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+            using var zip = new ZipArchive(stream, ZipArchiveMode.Read);
+            using var manifest = zip.GetEntry(ManifestEntryName)?.Open();
+            return manifest is null ? null : (JsonNode.Parse(manifest) as JsonObject)?["format"]?.GetValue<string>();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException or JsonException or InvalidOperationException or ArgumentException)
+        {
+            return null;
+        }
+    }
+
     private static void AddEntry(ZipArchive zip, string name, byte[] content, CompressionLevel level, DateTime timestamp)
     {
         var entry = zip.CreateEntry(name, level);

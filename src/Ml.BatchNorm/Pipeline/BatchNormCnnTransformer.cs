@@ -24,7 +24,7 @@ public sealed class BatchNormCnnTransformer : ITransformer, IPipelineStage, IDis
 
     private readonly KeyValues? _labelValues;
     private readonly KeyDataViewType _predictedLabelType;
-    private readonly int _threads;
+    private int _threads;
 
     internal BatchNormCnnTransformer(TrainedNetwork model, string featureColumnName, IReadOnlyList<string> labelKeyNames, KeyValues? labelValues, int threads)
     {
@@ -40,6 +40,20 @@ public sealed class BatchNormCnnTransformer : ITransformer, IPipelineStage, IDis
 
     /// <summary>The image column read.</summary>
     public string FeatureColumnName { get; }
+
+    /// <summary>
+    /// Threads for libtorch and OpenBLAS while this stage scores (0: all cores); saved with the model. Set it before
+    /// scoring starts, not while another thread scores.
+    /// </summary>
+    public int Threads
+    {
+        get => _threads;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(value, nameof(Threads));
+            _threads = value;
+        }
+    }
 
     /// <summary>The number of classes (the size of "Score").</summary>
     public int ClassCount => Model.Network.OutputSize;
@@ -111,7 +125,7 @@ public sealed class BatchNormCnnTransformer : ITransformer, IPipelineStage, IDis
 
         var summary = p["training"] is JsonNode t ? t.Deserialize<TrainingSummary>() : null;
         int threads = p["threads"]?.GetValue<int>() ?? 0;
-        var network = new Network(spec, seed: 0);
+        var network = new Network(spec, seed: 0, context.Device);
         try
         {
             using var stream = new MemoryStream(context.ReadEntry(WeightsEntry));

@@ -23,9 +23,37 @@ public sealed class ModelOperationsCatalog
     /// <exception cref="ArgumentException">A stage cannot be saved, or the model does not fit <paramref name="inputSchema"/>.</exception>
     public void Save(ITransformer model, DataViewSchema inputSchema, string path) => PipelineModelFile.Save(model, inputSchema, path);
 
-    /// <summary>Loads a model written by <see cref="Save"/>; <paramref name="inputSchema"/> receives the schema it was saved with.</summary>
+    /// <summary>
+    /// Loads a model written by <see cref="Save"/>; <paramref name="inputSchema"/> receives the schema it was saved with.
+    /// A network saved by the engine (<see cref="Engine.ModelFile"/>, as <c>mlbn train</c> writes) loads too, as the
+    /// chain MapValueToKey("Label") → BatchNormCnn("Image") → MapKeyToValue("PredictedLabel") over the IDX loaders'
+    /// schema, with the model's class names as key names.
+    /// </summary>
     /// <exception cref="ModelFileException">The file is missing, damaged, foreign, newer, or has an unknown stage; the message names the file and the reason.</exception>
-    public ITransformer Load(string path, out DataViewSchema inputSchema) => PipelineModelFile.Load(path, out inputSchema);
+    public ITransformer Load(string path, out DataViewSchema inputSchema) => Load(path, out inputSchema, "cpu");
+
+    /// <summary>Loads a model as <see cref="Load(string, out DataViewSchema)"/> does, with its networks on <paramref name="device"/> ("cpu", "cuda" or "cuda:N").</summary>
+    /// <exception cref="ModelFileException">The file is missing, damaged, foreign, newer, or has an unknown stage.</exception>
+    public ITransformer Load(string path, out DataViewSchema inputSchema, string device)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        ArgumentException.ThrowIfNullOrWhiteSpace(device);
+        if (File.Exists(path) && ModelArchive.PeekFormat(path) == Engine.ModelFile.Format)
+        {
+            var trained = Engine.ModelFile.Load(path, device);
+            try
+            {
+                return EngineModelPipeline.Create(trained, threads: 0, out inputSchema);
+            }
+            catch
+            {
+                trained.Dispose();
+                throw;
+            }
+        }
+
+        return PipelineModelFile.Load(path, out inputSchema, device);
+    }
 
     /// <summary>An engine that scores one object at a time (for one thread at a time; see <see cref="PredictionEngine{TIn, TOut}"/>).</summary>
     /// <exception cref="ArgumentException">A member of <typeparamref name="TIn"/> or <typeparamref name="TOut"/> does not fit the model's columns.</exception>

@@ -46,7 +46,7 @@ internal static class PipelineModelFile
         ModelArchive.Write(path, Format, FormatVersion, body, entries);
     }
 
-    public static TransformerChain<ITransformer> Load(string path, out DataViewSchema inputSchema)
+    public static TransformerChain<ITransformer> Load(string path, out DataViewSchema inputSchema, string device = "cpu")
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         var archive = ModelArchive.Read(path, Format, FormatVersion);
@@ -66,7 +66,7 @@ internal static class PipelineModelFile
         {
             for (int i = 0; i < stages.Count; i++)
             {
-                transformers.Add(LoadStage(archive, i, stages[i]));
+                transformers.Add(LoadStage(archive, i, stages[i], device));
             }
 
             if (transformers.Count == 0)
@@ -94,7 +94,7 @@ internal static class PipelineModelFile
         }
     }
 
-    private static ITransformer LoadStage(ModelArchive archive, int index, JsonNode? node)
+    private static ITransformer LoadStage(ModelArchive archive, int index, JsonNode? node, string device)
     {
         string path = archive.Path;
         string tag;
@@ -123,7 +123,7 @@ internal static class PipelineModelFile
 
         try
         {
-            return load(new StageLoadContext(archive, index, version, parameters));
+            return load(new StageLoadContext(archive, index, version, parameters, device));
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException or InvalidDataException or NullReferenceException)
         {

@@ -5,8 +5,11 @@ using Ml.BatchNorm.Files;
 namespace Ml.BatchNorm.Pipeline;
 
 /// <summary>What a stage factory gets: its manifest parameters, its version, and the archive for its binary entries.</summary>
-internal sealed class StageLoadContext(ModelArchive archive, int stageIndex, int version, JsonObject parameters)
+internal sealed class StageLoadContext(ModelArchive archive, int stageIndex, int version, JsonObject parameters, string device = "cpu")
 {
+    /// <summary>Where stages that hold a network put it: "cpu", "cuda" or "cuda:N".</summary>
+    public string Device { get; } = device;
+
     /// <summary>The file being loaded.</summary>
     public string Path => archive.Path;
 

@@ -12,13 +12,21 @@ public sealed class ValueToKeyMappingTransformer : ITransformer, IPipelineStage
 
     private readonly KeyDataViewType _keyType;
     private readonly KeyValues _values;
+    private readonly string[]? _keyNames;
 
-    internal ValueToKeyMappingTransformer(string outputColumnName, string inputColumnName, PrimitiveDataViewType valueType, Array values)
+    // keyNames: display names of the keys in place of the values' texts (an engine model's class names).
+    internal ValueToKeyMappingTransformer(string outputColumnName, string inputColumnName, PrimitiveDataViewType valueType, Array values, IReadOnlyList<string>? keyNames = null)
     {
+        if (keyNames is not null && keyNames.Count != values.Length)
+        {
+            throw new ArgumentException($"{ValueToKeyMappingEstimator.StageName}: {keyNames.Count} key names for {values.Length} values.", nameof(keyNames));
+        }
+
         OutputColumnName = outputColumnName;
         InputColumnName = inputColumnName;
         _values = new KeyValues(valueType, values);
-        _keyType = KeyValues.CreateKeyType(valueType, values);
+        _keyNames = keyNames?.ToArray();
+        _keyType = _keyNames is null ? KeyValues.CreateKeyType(valueType, values) : KeyValues.CreateKeyType(_keyNames, _values);
     }
 
     /// <summary>The key column made.</summary>
@@ -63,6 +71,7 @@ public sealed class ValueToKeyMappingTransformer : ITransformer, IPipelineStage
         ["inputColumnName"] = InputColumnName,
         ["valueType"] = SchemaJson.Write(_values.ValueType),
         ["values"] = JsonSerializer.SerializeToNode(_values.Values, _values.Values.GetType()),
+        ["keyNames"] = _keyNames is null ? null : JsonSerializer.SerializeToNode(_keyNames),
     };
 
     internal static ValueToKeyMappingTransformer Load(StageLoadContext context)
@@ -80,7 +89,8 @@ public sealed class ValueToKeyMappingTransformer : ITransformer, IPipelineStage
             throw new JsonException("no values");
         }
 
-        return new ValueToKeyMappingTransformer(context.RequiredString("outputColumnName"), context.RequiredString("inputColumnName"), type, values);
+        var keyNames = p["keyNames"]?.Deserialize<string[]>();
+        return new ValueToKeyMappingTransformer(context.RequiredString("outputColumnName"), context.RequiredString("inputColumnName"), type, values, keyNames);
     }
 
     private DataViewSchema.Column CheckInput(DataViewSchema schema) =>
