@@ -58,7 +58,36 @@ typedef struct mlbn_layer_spec {
   double epsilon;        // batch norm
   double keep_probability;  // dropout
   double init_std;       // convolution and dense: truncated-normal std (cut at two std)
+  // Appended fields (batch-norm modes); older fields keep their offsets.
+  int32_t moving_statistics;     // batch norm: MLBN_BN_STATS_* (how the moving statistics average)
+  int32_t renorm;                // batch norm: 1 = batch renormalization (Ioffe 2017)
+  int32_t ghost_batch_size;      // batch norm: examples per virtual batch in training mode; 0 = off
+  int32_t renorm_warm_up_steps;  // batch norm: updates over which rmax/dmax ramp to their targets
+  double gamma_init;             // batch norm: initial gamma
+  double beta_init;              // batch norm: initial beta
+  double moving_mean_init;       // batch norm: initial moving mean
+  double moving_variance_init;   // batch norm: initial moving variance
+  double gamma_l2;               // batch norm: L2 coefficient, adds gamma_l2 * gamma to gamma's gradient
+  double beta_l2;                // batch norm: L2 coefficient, adds beta_l2 * beta to beta's gradient
+  double renorm_max_r;           // batch norm: target rmax (>= 1)
+  double renorm_max_d;           // batch norm: target dmax (>= 0)
+  double renorm_decay;           // batch norm: decay of the renorm mean/std that r and d use
 } mlbn_layer_spec;
+
+// How a batch-norm layer's moving statistics average the batch statistics.
+enum {
+  MLBN_BN_STATS_EXPONENTIAL = 0,          // m = decay m + (1 - decay) batch
+  MLBN_BN_STATS_EXPONENTIAL_WARM_UP = 1,  // decay_t = min(decay, (1 + t) / (10 + t)), t = updates so far
+  MLBN_BN_STATS_CUMULATIVE = 2,           // m = exact mean over the t + 1 batches seen so far
+};
+
+// Fine-tuning policy of a batch-norm layer (bits; frozen bits are sticky).
+enum {
+  MLBN_BN_FULL = 0,
+  MLBN_BN_STATISTICS_FROZEN = 1,  // training mode normalizes with the moving statistics, never updates them
+  MLBN_BN_AFFINE_FROZEN = 2,      // gamma and beta receive no updates
+  MLBN_BN_BOTH_FROZEN = 3,
+};
 
 typedef struct mlbn_network mlbn_network;
 
@@ -113,6 +142,21 @@ MLBN_API mlbn_status mlbn_network_train_step(mlbn_network* network, const float*
                                              const int64_t* labels, int64_t batch,
                                              double learning_rate, uint64_t step, float* loss,
                                              int64_t* correct);
+
+// Batch-norm fine-tuning policy (MLBN_BN_*) of the batch-norm layer at layer_index, or of every one
+// with layer_index = -1. Frozen parts stay frozen: a policy that would unfreeze one is rejected.
+MLBN_API mlbn_status mlbn_network_set_bn_policy(mlbn_network* network, int32_t layer_index, int32_t policy);
+MLBN_API mlbn_status mlbn_network_get_bn_policy(mlbn_network* network, int32_t layer_index, int32_t* policy);
+
+// Recalibration ("precise BN"): begin, then batches forward in training mode without gradients and
+// without dropout (each batch-norm layer normalizes with its batch statistics and accumulates the
+// exact mean and unbiased variance of every value it sees; no weight or statistic changes), then end
+// writes those into the moving statistics. Frozen statistics are recalibrated too: it is explicit.
+MLBN_API mlbn_status mlbn_network_recalibrate_begin(mlbn_network* network);
+MLBN_API mlbn_status mlbn_network_recalibrate_batch(mlbn_network* network, const float* input, int64_t batch);
+MLBN_API mlbn_status mlbn_network_recalibrate_end(mlbn_network* network);
+// Leaves recalibration without changing any statistic (after a failed batch).
+MLBN_API mlbn_status mlbn_network_recalibrate_cancel(mlbn_network* network);
 
 // Named tensors (PyTorch state_dict names: "0.weight", "1.running_mean", "optimizer.0.weight.sum").
 MLBN_API mlbn_status mlbn_network_tensor_count(mlbn_network* network, int32_t* count);

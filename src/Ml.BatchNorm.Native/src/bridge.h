@@ -67,6 +67,13 @@ struct Layer {
   std::vector<int64_t> in_shape, out_shape;
   torch::Tensor weight, bias;               // convolution, dense, batch norm (gamma, beta)
   torch::Tensor running_mean, running_var;  // batch norm
+  // Batch norm: updates so far (a statistic where the averaging or renorm needs it), and the
+  // moving mean and standard deviation that batch renormalization's r and d use.
+  torch::Tensor num_batches_tracked, renorm_mean, renorm_std;
+  int32_t bn_policy = MLBN_BN_FULL;
+  // Recalibration accumulators (float64): values seen, their mean and sum of squared deviations.
+  double recal_count = 0;
+  torch::Tensor recal_mean, recal_m2;
 };
 
 struct NamedTensor {
@@ -102,6 +109,7 @@ struct Network {
   std::atomic<uint64_t> version{1};
   std::mutex fold_mutex;
   std::shared_ptr<const FoldCache> fold_cache;
+  bool recalibrating = false;
 
   int64_t output_size() const;
   torch::Tensor input_tensor(const float* data, int64_t batch) const;
@@ -119,6 +127,12 @@ void initialise_layers(Network& net);
 torch::Tensor layer_forward(Network& net, size_t index, const torch::Tensor& x, bool training,
                             uint64_t step);
 void optimizer_step(Network& net, double learning_rate, uint64_t step);
+
+// Batch norm (batch_norm.cpp): creates the layer's tensors, runs it forward, adds its L2 terms.
+void initialise_batch_norm(Layer& layer, size_t index, int64_t channels);
+torch::Tensor batch_norm_forward(Network& net, size_t index, const torch::Tensor& x, bool training);
+void add_batch_norm_l2(Network& net);
+std::string layer_label(size_t index, const char* kind);
 
 // Kernel paths: fused kernels where they apply (default), or libtorch's plain operators everywhere
 // (the reference the fused kernels are tested against).

@@ -5,11 +5,11 @@
 
 namespace mlbn {
 
-namespace {
-
 std::string layer_label(size_t index, const char* kind) {
   return "layer " + std::to_string(index) + " (" + kind + ")";
 }
+
+namespace {
 
 // TensorFlow's "same" padding: output = ceil(input / stride), extra padding at the end.
 int64_t same_out(int64_t in, int64_t stride) { return (in + stride - 1) / stride; }
@@ -66,16 +66,9 @@ void initialise_layers(Network& net) {
         shape = {s.units};
         break;
       }
-      case MLBN_LAYER_BATCH_NORM: {
-        require(s.decay >= 0.0 && s.decay < 1.0, layer_label(i, "batch norm") + ": decay must be in [0, 1), got " + std::to_string(s.decay));
-        require(s.epsilon > 0.0, layer_label(i, "batch norm") + ": epsilon must be positive");
-        int64_t channels = shape[0];
-        if (s.scale) layer.weight = torch::ones({channels});
-        if (s.center) layer.bias = torch::zeros({channels});
-        layer.running_mean = torch::zeros({channels});
-        layer.running_var = torch::ones({channels});
+      case MLBN_LAYER_BATCH_NORM:
+        initialise_batch_norm(layer, i, shape[0]);
         break;
-      }
       case MLBN_LAYER_CRELU:
         shape[0] *= 2;
         break;
@@ -107,7 +100,8 @@ void initialise_layers(Network& net) {
     layer.out_shape = shape;
   }
   for (auto& layer : net.layers) {
-    for (torch::Tensor* t : {&layer.weight, &layer.bias, &layer.running_mean, &layer.running_var})
+    for (torch::Tensor* t : {&layer.weight, &layer.bias, &layer.running_mean, &layer.running_var,
+                             &layer.num_batches_tracked, &layer.renorm_mean, &layer.renorm_std})
       if (t->defined()) *t = t->to(net.device);
   }
 }
@@ -170,18 +164,8 @@ torch::Tensor layer_forward(Network& net, size_t index, const torch::Tensor& x, 
       return conv_forward(layer, x);
     case MLBN_LAYER_DENSE:
       return at::linear(x, layer.weight, layer.bias);
-    case MLBN_LAYER_BATCH_NORM: {
-      if (training) {
-        int64_t per_channel = x.numel() / std::max<int64_t>(x.size(1), 1);
-        if (per_channel < 2)
-          throw InvalidArgument(
-              "batch norm layer " + std::to_string(index) + " in training mode sees " +
-              std::to_string(per_channel) + " value per channel (batch of " + std::to_string(x.size(0)) +
-              "); batch statistics need at least two. Use a larger batch, or drop or merge the last partial batch");
-      }
-      return at::batch_norm(x, layer.weight, layer.bias, layer.running_mean, layer.running_var,
-                            training, 1.0 - s.decay, s.epsilon, /*cudnn_enabled=*/true);
-    }
+    case MLBN_LAYER_BATCH_NORM:
+      return batch_norm_forward(net, index, x, training);
     case MLBN_LAYER_CRELU:
       return at::relu(at::cat({x, -x}, 1));
     case MLBN_LAYER_RELU:
@@ -191,7 +175,8 @@ torch::Tensor layer_forward(Network& net, size_t index, const torch::Tensor& x, 
     case MLBN_LAYER_FLATTEN:
       return x.flatten(1);
     case MLBN_LAYER_DROPOUT: {
-      if (!training || s.keep_probability >= 1.0) return x;
+      // Recalibration measures the activations inference sees, so it runs without dropout.
+      if (!training || net.recalibrating || s.keep_probability >= 1.0) return x;
       auto gen = at::make_generator<at::CPUGeneratorImpl>(mix(net.seed ^ mix(step * 1000003ULL + index)));
       auto mask = at::empty(x.sizes(), x.options().device(torch::kCPU)).bernoulli_(s.keep_probability, gen);
       return x * mask.to(x.device()).div_(s.keep_probability);

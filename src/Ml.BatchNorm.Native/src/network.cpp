@@ -38,11 +38,23 @@ void Network::rebuild_names() {
     parameters[k].set_requires_grad(true);
     named.push_back({parameter_names[k], MLBN_ROLE_PARAMETER, parameters[k]});
   }
+  // A frozen affine part gets no gradient, so the optimizer skips it (its slots stay untouched).
+  for (auto& l : layers)
+    if (l.spec.kind == MLBN_LAYER_BATCH_NORM && (l.bn_policy & MLBN_BN_AFFINE_FROZEN))
+      for (torch::Tensor* t : {&l.weight, &l.bias})
+        if (t->defined()) t->set_requires_grad(false);
   for (size_t i = 0; i < layers.size(); ++i) {
     Layer& l = layers[i];
+    const std::string p = std::to_string(i) + ".";
     if (l.running_mean.defined()) {
-      named.push_back({std::to_string(i) + ".running_mean", MLBN_ROLE_STATISTIC, l.running_mean});
-      named.push_back({std::to_string(i) + ".running_var", MLBN_ROLE_STATISTIC, l.running_var});
+      named.push_back({p + "running_mean", MLBN_ROLE_STATISTIC, l.running_mean});
+      named.push_back({p + "running_var", MLBN_ROLE_STATISTIC, l.running_var});
+    }
+    if (l.num_batches_tracked.defined())
+      named.push_back({p + "num_batches_tracked", MLBN_ROLE_STATISTIC, l.num_batches_tracked});
+    if (l.renorm_mean.defined()) {
+      named.push_back({p + "renorm_mean", MLBN_ROLE_STATISTIC, l.renorm_mean});
+      named.push_back({p + "renorm_std", MLBN_ROLE_STATISTIC, l.renorm_std});
     }
   }
   const char* slot1 = optimizer.kind == MLBN_OPTIMIZER_SGD       ? "momentum_buffer"
@@ -86,7 +98,11 @@ MLBN_API mlbn_status mlbn_network_create(const mlbn_layer_spec* layers, int32_t 
     net->device = parse_device(device ? device : "cpu");
     net->seed = seed;
     net->input_shape = {channels, height, width};
-    for (int32_t i = 0; i < layer_count; ++i) net->layers.push_back(Layer{layers[i], {}, {}, {}, {}, {}, {}});
+    for (int32_t i = 0; i < layer_count; ++i) {
+      Layer layer;
+      layer.spec = layers[i];
+      net->layers.push_back(std::move(layer));
+    }
     initialise_layers(*net);
     net->rebuild_names();
     *out = net.release();

@@ -20,6 +20,7 @@ MLBN_API mlbn_status mlbn_network_train_step(mlbn_network* network, const float*
     // fresh instead of accumulating into zeros.
     for (auto& p : net.parameters) p.mutable_grad().reset();
     l.backward();
+    add_batch_norm_l2(net);
     optimizer_step(net, learning_rate, step);
     for (auto& p : net.parameters) p.mutable_grad().reset();
     if (loss) *loss = l.item<float>();

@@ -17,6 +17,7 @@ internal static class MlbnCommandLine
         root.Subcommands.Add(EvaluateCommand.Create());
         root.Subcommands.Add(PredictCommand.Create());
         root.Subcommands.Add(SampleCommand.Create());
+        root.Subcommands.Add(RecalibrateCommand.Create());
 
         if (Console.IsOutputRedirected)
         {

@@ -1,3 +1,4 @@
+using Ml.BatchNorm.Data;
 using Ml.BatchNorm.Interop;
 
 namespace Ml.BatchNorm.Engine;
@@ -133,6 +134,85 @@ public sealed class Network : IDisposable
                 return (loss, correct);
             }
         }
+    }
+
+    /// <summary>
+    /// Sets what training may change in the batch-normalization layer at <paramref name="layerIndex"/>
+    /// (an index into <see cref="NetworkSpec.Layers"/>), or in every one when it is null. Freezing is
+    /// sticky: a setting that would unfreeze a frozen part throws <see cref="ArgumentException"/> naming
+    /// the layer, and a refused call changes nothing.
+    /// </summary>
+    public void SetBatchNormFineTuning(BatchNormFineTuning policy, int? layerIndex = null)
+    {
+        if (!Enum.IsDefined(policy))
+        {
+            throw new ArgumentOutOfRangeException(nameof(policy), policy, $"{policy} is not a {nameof(BatchNormFineTuning)}.");
+        }
+
+        NativeMethods.NetworkSetBatchNormPolicy(_handle, layerIndex ?? -1, (int)policy).ThrowIfFailed();
+    }
+
+    /// <summary>The fine-tuning policy of the batch-normalization layer at <paramref name="layerIndex"/>.</summary>
+    public BatchNormFineTuning GetBatchNormFineTuning(int layerIndex)
+    {
+        NativeMethods.NetworkGetBatchNormPolicy(_handle, layerIndex, out int policy).ThrowIfFailed();
+        return (BatchNormFineTuning)policy;
+    }
+
+    /// <summary>
+    /// Recalibrates ("precise BN") every batch-normalization layer's moving statistics from data: runs
+    /// <paramref name="batches"/> shuffled batches of <paramref name="batchSize"/> rows (null: one pass,
+    /// dropping a partial last batch) forward in training mode without gradients and without dropout,
+    /// each layer normalizing with its batch statistics, and then sets each moving mean and variance to
+    /// the exact mean and unbiased variance of every value that layer saw. Weights, renorm statistics and
+    /// counters do not change. It is explicit, so it also recalibrates layers whose statistics are frozen.
+    /// </summary>
+    /// <returns>The number of rows used.</returns>
+    public long RecalibrateBatchNorm(ImageDataset data, int batchSize = 256, int? batches = null, ulong seed = 1)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        ObjectDisposedException.ThrowIf(_handle.IsClosed, this);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
+        if (batches is <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(batches), batches, "batches must be positive (or null for one pass over the data).");
+        }
+
+        if (data.PixelsPerImage != InputSize)
+        {
+            throw new ArgumentException($"{data.Source} holds {data.Height}x{data.Width} images; the network expects {Spec.Height}x{Spec.Width}.", nameof(data));
+        }
+
+        var sequence = new MiniBatchSequence(data, Math.Min(batchSize, data.Count), seed, shuffle: true, LastBatchPolicy.Drop);
+        int count = batches ?? sequence.BatchesPerEpoch;
+        using var buffer = new MiniBatchBuffer(sequence.MaxBatchSize, sequence.PixelsPerImage);
+        long rows = 0;
+        NativeMethods.NetworkRecalibrateBegin(_handle).ThrowIfFailed();
+        try
+        {
+            for (int b = 0; b < count; b++)
+            {
+                int n = sequence.Fill(b, buffer);
+                unsafe
+                {
+                    fixed (float* x = buffer.Images)
+                    {
+                        NativeMethods.NetworkRecalibrateBatch(_handle, x, n).ThrowIfFailed();
+                    }
+                }
+
+                rows += n;
+            }
+        }
+        catch
+        {
+            // A failed batch leaves every statistic as it was.
+            _ = NativeMethods.NetworkRecalibrateCancel(_handle);
+            throw;
+        }
+
+        NativeMethods.NetworkRecalibrateEnd(_handle).ThrowIfFailed();
+        return rows;
     }
 
     /// <summary>Every named tensor: weights, moving statistics and (once training has set one up) optimizer state.</summary>

@@ -58,7 +58,7 @@ public sealed record NetworkSpec(int Channels, int Height, int Width, IReadOnlyL
             result[i] = Layers[i] switch
             {
                 ConvolutionLayer c => new LayerSpecNative { Kind = (int)NativeLayerKind.Convolution, Units = c.Filters, Kernel = c.KernelSize, Stride = c.Stride, SamePadding = c.SamePadding ? 1 : 0, Bias = c.UseBias ? 1 : 0, InitStd = c.InitStd },
-                BatchNormLayer b => new LayerSpecNative { Kind = (int)NativeLayerKind.BatchNorm, Center = b.Options.Center ? 1 : 0, Scale = b.Options.Scale ? 1 : 0, Decay = b.Options.MovingAverageDecay, Epsilon = b.Options.Epsilon },
+                BatchNormLayer b => BatchNormNative(b.Options),
                 CReluLayer => new LayerSpecNative { Kind = (int)NativeLayerKind.CRelu },
                 ReluLayer => new LayerSpecNative { Kind = (int)NativeLayerKind.Relu },
                 MaxPoolLayer p => new LayerSpecNative { Kind = (int)NativeLayerKind.MaxPool, Kernel = p.KernelSize, Stride = p.Stride },
@@ -71,4 +71,26 @@ public sealed record NetworkSpec(int Channels, int Height, int Width, IReadOnlyL
 
         return result;
     }
+
+    private static LayerSpecNative BatchNormNative(BatchNormOptions o) => new()
+    {
+        Kind = (int)NativeLayerKind.BatchNorm,
+        Center = o.Center ? 1 : 0,
+        Scale = o.Scale ? 1 : 0,
+        Decay = o.MovingAverageDecay,
+        Epsilon = o.Epsilon,
+        MovingStatistics = (int)o.MovingStatistics,
+        Renorm = o.Renorm ? 1 : 0,
+        GhostBatchSize = o.GhostBatchSize,
+        RenormWarmUpSteps = o.RenormWarmUpSteps,
+        GammaInit = o.GammaInitialValue,
+        BetaInit = o.BetaInitialValue,
+        MovingMeanInit = o.MovingMeanInitialValue,
+        MovingVarianceInit = o.MovingVarianceInitialValue,
+        GammaL2 = o.GammaL2,
+        BetaL2 = o.BetaL2,
+        RenormMaxR = o.RenormMaxR,
+        RenormMaxD = o.RenormMaxD,
+        RenormDecay = o.RenormMovingAverageDecay,
+    };
 }

@@ -54,6 +54,11 @@ public sealed class Trainer
         try
         {
             SetOptimizer(network);
+            if (Options.FineTuning != BatchNormFineTuning.Full)
+            {
+                network.SetBatchNormFineTuning(Options.FineTuning);
+            }
+
             long startStep = 0;
             if (Options.CheckpointPath is { } checkpointPath && File.Exists(checkpointPath))
             {

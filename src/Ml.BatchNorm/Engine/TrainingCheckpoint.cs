@@ -15,6 +15,11 @@ internal static class TrainingCheckpoint
     public const int FormatVersion = 1;
     private const string TensorsEntry = "state.safetensors";
 
+    private static readonly Dictionary<string, string> LaterOptionDefaults = new(StringComparer.Ordinal)
+    {
+        [nameof(TrainingOptions.FineTuning)] = nameof(BatchNormFineTuning.Full),
+    };
+
     public static void Save(string path, Network network, long step, IReadOnlyDictionary<string, string> fingerprint)
     {
         var tensors = NetworkTensors.Export(network, TensorRole.Parameter, TensorRole.Statistic, TensorRole.Optimizer);
@@ -40,17 +45,20 @@ internal static class TrainingCheckpoint
     {
         var archive = ModelArchive.Read(path, Format, FormatVersion);
         var body = archive.Body;
-        string savedSpec = body["network"]?.ToJsonString() ?? "";
+        // Read back and rewritten, so that a spec saved before options were added (and so lacking them,
+        // which means their defaults) compares equal to the same spec written today.
+        string savedSpec = body["network"] is JsonNode saved ? NetworkSpec.FromJson(saved.ToJsonString()).ToJson() : "";
         if (savedSpec != network.Spec.ToJson())
         {
             throw new InvalidOperationException($"checkpoint {path} was written for a different network; pass restart (--restart) to start over.");
         }
 
-        var saved = body["options"]?.AsObject() ?? throw new InvalidDataException($"{path}: the checkpoint lists no training options.");
+        var savedOptions = body["options"]?.AsObject() ?? throw new InvalidDataException($"{path}: the checkpoint lists no training options.");
         var differing = new List<string>();
         foreach (var (key, value) in fingerprint)
         {
-            string? old = saved[key]?.GetValue<string>();
+            // An option added after the checkpoint was written is absent from it: it ran with the default.
+            string? old = savedOptions[key]?.GetValue<string>() ?? (LaterOptionDefaults.TryGetValue(key, out var d) ? d : null);
             if (old != value)
             {
                 differing.Add($"{key} (checkpoint: {(string.IsNullOrEmpty(old) ? "unset" : old)}, now: {(value.Length == 0 ? "unset" : value)})");

@@ -42,6 +42,9 @@ public sealed record TrainingOptions
     /// <summary>L2 penalty added to every gradient. Default 0.</summary>
     public double WeightDecay { get; init; }
 
+    /// <summary>What training may change in every batch-normalization layer (fine-tuning). Default <see cref="BatchNormFineTuning.Full"/>.</summary>
+    public BatchNormFineTuning FineTuning { get; init; } = BatchNormFineTuning.Full;
+
     /// <summary>Rows per training step. Default 64.</summary>
     public int BatchSize { get; init; } = 64;
 
@@ -121,6 +124,7 @@ public sealed record TrainingOptions
         Require(EffectiveOptimizerEpsilon >= 0, nameof(OptimizerEpsilon), $"must not be negative; got {OptimizerEpsilon}");
         Require(InitialAccumulator >= 0, nameof(InitialAccumulator), $"must not be negative; got {InitialAccumulator}");
         Require(WeightDecay >= 0, nameof(WeightDecay), $"must not be negative; got {WeightDecay}");
+        Require(Enum.IsDefined(FineTuning), nameof(FineTuning), $"must be one of {string.Join(", ", Enum.GetNames<BatchNormFineTuning>())}; got {(int)FineTuning}");
         Require(BatchSize > 0, nameof(BatchSize), $"must be positive; got {BatchSize}");
         Require(Threads >= 0, nameof(Threads), $"must be 0 (all cores) or positive; got {Threads}");
         Require(EvaluateEvery >= 0, nameof(EvaluateEvery), $"must not be negative; got {EvaluateEvery}");
@@ -155,6 +159,7 @@ public sealed record TrainingOptions
             [nameof(Iterations)] = Iterations?.ToString(CultureInfo.InvariantCulture) ?? "",
             [nameof(LastBatch)] = LastBatch.ToString(),
             [nameof(Seed)] = Seed.ToString(CultureInfo.InvariantCulture),
+            [nameof(FineTuning)] = FineTuning.ToString(),
         };
     }
 

@@ -18,6 +18,21 @@ internal struct LayerSpecNative
     public double Epsilon;
     public double KeepProbability;
     public double InitStd;
+
+    // Appended with the batch-norm modes; the fields above keep their offsets.
+    public int MovingStatistics;
+    public int Renorm;
+    public int GhostBatchSize;
+    public int RenormWarmUpSteps;
+    public double GammaInit;
+    public double BetaInit;
+    public double MovingMeanInit;
+    public double MovingVarianceInit;
+    public double GammaL2;
+    public double BetaL2;
+    public double RenormMaxR;
+    public double RenormMaxD;
+    public double RenormDecay;
 }
 
 internal enum NativeLayerKind

@@ -43,4 +43,22 @@ internal static unsafe partial class NativeMethods
 
     [LibraryImport(NativeLibraryName.Value, EntryPoint = "mlbn_network_tensor_write", StringMarshalling = StringMarshalling.Utf8)]
     internal static partial NativeStatus NetworkTensorWrite(NetworkHandle network, string name, float* source, long count);
+
+    [LibraryImport(NativeLibraryName.Value, EntryPoint = "mlbn_network_set_bn_policy")]
+    internal static partial NativeStatus NetworkSetBatchNormPolicy(NetworkHandle network, int layerIndex, int policy);
+
+    [LibraryImport(NativeLibraryName.Value, EntryPoint = "mlbn_network_get_bn_policy")]
+    internal static partial NativeStatus NetworkGetBatchNormPolicy(NetworkHandle network, int layerIndex, out int policy);
+
+    [LibraryImport(NativeLibraryName.Value, EntryPoint = "mlbn_network_recalibrate_begin")]
+    internal static partial NativeStatus NetworkRecalibrateBegin(NetworkHandle network);
+
+    [LibraryImport(NativeLibraryName.Value, EntryPoint = "mlbn_network_recalibrate_batch")]
+    internal static partial NativeStatus NetworkRecalibrateBatch(NetworkHandle network, float* input, long batch);
+
+    [LibraryImport(NativeLibraryName.Value, EntryPoint = "mlbn_network_recalibrate_cancel")]
+    internal static partial NativeStatus NetworkRecalibrateCancel(NetworkHandle network);
+
+    [LibraryImport(NativeLibraryName.Value, EntryPoint = "mlbn_network_recalibrate_end")]
+    internal static partial NativeStatus NetworkRecalibrateEnd(NetworkHandle network);
 }
