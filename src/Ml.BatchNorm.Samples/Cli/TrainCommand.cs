@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Ml.BatchNorm.Data;
+using Ml.BatchNorm.Diagnostics;
 using Ml.BatchNorm.Engine;
 using Ml.BatchNorm.Evaluation;
 using Ml.BatchNorm.Interop;
@@ -140,6 +141,19 @@ internal static class TrainCommand
             console.MarkupLine($"  resuming from checkpoint {Markup.Escape(cp)}");
         }
 
+        // Lint and horizon before the first step, so they show before the progress bar takes the screen.
+        long plannedSteps = options.Iterations ?? (long)(options.Epochs ?? TrainingOptions.DefaultEpochs) * Math.Max(1, options.LastBatch == LastBatchPolicy.Drop ? train.Count / options.BatchSize : (train.Count + options.BatchSize - 1) / options.BatchSize);
+        foreach (var finding in BatchNormLint.Check(spec).Concat(BatchNormHorizon.Check(spec, plannedSteps)))
+        {
+            FindingsReport.WriteLine(console, finding);
+        }
+
+        // Findings from the data (telemetry, gap check) once per code and layer: a stale layer would otherwise repeat at every evaluation.
+        var seen = new HashSet<(string, int?)>();
+        var deferred = new List<BatchNormFinding>();
+        IEnumerable<BatchNormFinding> Fresh(TrainingProgress p) =>
+            p.Findings.Where(f => !f.Code.StartsWith("BN1", StringComparison.Ordinal) && !f.Code.StartsWith("BN2", StringComparison.Ordinal) && seen.Add((f.Code, f.Layer)));
+
         TrainedNetwork trained;
         if (console.Profile.Capabilities.Interactive)
         {
@@ -152,6 +166,7 @@ internal static class TrainCommand
                     string last = "";
                     return trainer.Train(train, test, new CallbackProgress<TrainingProgress>(p =>
                     {
+                        deferred.AddRange(Fresh(p));
                         task.MaxValue = p.TotalSteps;
                         task.Value = p.Step;
                         if (p.Evaluation is { } ev)
@@ -167,12 +182,28 @@ internal static class TrainCommand
         {
             trained = trainer.Train(train, test, new CallbackProgress<TrainingProgress>(p =>
             {
+                if (p.GapCheck is { } gap)
+                {
+                    console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"epoch {p.Epoch} gap check on {gap.Rows} test rows: batch statistics {gap.BatchStatisticsAccuracy:P1}, inference mode {gap.InferenceAccuracy:P1} ({gap.GapPoints:+0.#;-0.#;0} points)"));
+                }
+
+                foreach (var finding in Fresh(p))
+                {
+                    FindingsReport.WriteLine(console, finding);
+                }
+
                 if (p.Evaluation is { } ev)
                 {
                     console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                         $"step {p.Step}/{p.TotalSteps} epoch {p.Epoch} loss {p.Loss:F4} | train batch acc {ev.TrainBatchAccuracy:P1} loss {ev.TrainBatchLoss:F4} | test acc {ev.TestAccuracy:P1} loss {ev.TestLoss:F4} ({ev.TestRows} rows) | {p.ImagesPerSecond:F0} img/s"));
                 }
             }));
+        }
+
+        foreach (var finding in deferred)
+        {
+            FindingsReport.WriteLine(console, finding);
         }
 
         using (trained)

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Ml.BatchNorm.Data;
+using Ml.BatchNorm.Diagnostics;
 using Ml.BatchNorm.Interop;
 
 namespace Ml.BatchNorm.Engine;
@@ -105,6 +106,8 @@ public sealed class Trainer
         double reportedAt = 0;
         long imagesSinceReport = 0;
         double loss = double.NaN;
+        // Diagnostics run on copies of the network and only for someone listening.
+        bool diagnose = Options.Diagnostics && progress is not null;
         for (long step = startStep; step < totalSteps; step++)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -120,7 +123,28 @@ public sealed class Trainer
             ProgressEvaluation? evaluation = null;
             if (Options.EvaluateEvery > 0 && (done % Options.EvaluateEvery == 0 || done == totalSteps))
             {
-                evaluation = EvaluateProgress(network, buffer, rows, test);
+                evaluation = EvaluateProgress(network, buffer, rows, test, diagnose && rows >= 2);
+            }
+
+            var findings = new List<BatchNormFinding>();
+            BatchNormGapResult? gap = null;
+            if (diagnose)
+            {
+                if (step == startStep)
+                {
+                    findings.AddRange(BatchNormLint.Check(Spec));
+                    findings.AddRange(BatchNormHorizon.Check(Spec, totalSteps));
+                }
+
+                findings.AddRange(evaluation?.Telemetry?.Findings ?? []);
+                if (test is not null && Spec.HasBatchNorm && done % batches.BatchesPerEpoch == 0)
+                {
+                    gap = BatchNormGapCheck.Run(network, test, Options.BatchSize, Options.EvaluationRows == 0 ? test.Count : Options.EvaluationRows);
+                    if (gap.Finding is { } f)
+                    {
+                        findings.Add(f);
+                    }
+                }
             }
 
             if (Options.CheckpointPath is { } path && done % Options.CheckpointEvery == 0 && done < totalSteps)
@@ -131,7 +155,11 @@ public sealed class Trainer
             if (progress is not null)
             {
                 double elapsed = stepClock.Elapsed.TotalSeconds - reportedAt;
-                progress.Report(new TrainingProgress(done, totalSteps, step / batches.BatchesPerEpoch, loss, imagesSinceReport / Math.Max(elapsed, 1e-9), learningRate, evaluation));
+                progress.Report(new TrainingProgress(done, totalSteps, step / batches.BatchesPerEpoch, loss, imagesSinceReport / Math.Max(elapsed, 1e-9), learningRate, evaluation)
+                {
+                    Findings = findings,
+                    GapCheck = gap,
+                });
                 if (elapsed > 1)
                 {
                     reportedAt = stepClock.Elapsed.TotalSeconds;
@@ -145,13 +173,16 @@ public sealed class Trainer
         return loss;
     }
 
-    private ProgressEvaluation EvaluateProgress(Network network, MiniBatchBuffer buffer, int rows, ImageDataset? test)
+    private ProgressEvaluation EvaluateProgress(Network network, MiniBatchBuffer buffer, int rows, ImageDataset? test, bool telemetry)
     {
         (double batchLoss, long batchCorrect) = network.Evaluate(buffer.Images, buffer.Labels, rows);
         var testResult = test is null
             ? new DatasetLoss(double.NaN, double.NaN, 0)
             : DatasetLoss.Compute(network, test, Options.EvaluationRows == 0 ? test.Count : Math.Min(Options.EvaluationRows, test.Count));
-        return new ProgressEvaluation((double)batchCorrect / rows, batchLoss / rows, testResult.Accuracy, testResult.MeanLoss, testResult.Rows);
+        return new ProgressEvaluation((double)batchCorrect / rows, batchLoss / rows, testResult.Accuracy, testResult.MeanLoss, testResult.Rows)
+        {
+            Telemetry = telemetry && Spec.HasBatchNorm ? BatchNormTelemetry.Measure(network, buffer.Images, rows) : null,
+        };
     }
 
     private void SetOptimizer(Network network)

@@ -81,6 +81,14 @@ public sealed record TrainingOptions
     /// <summary>Ignore an existing checkpoint and start over.</summary>
     public bool Restart { get; init; }
 
+    /// <summary>
+    /// Report batch-norm diagnostics through the progress callback: lint and horizon findings with the
+    /// first step, per-layer telemetry on the training batch at each evaluation, and the train/inference
+    /// gap on the evaluation rows of the test data after each epoch. They run only when a progress
+    /// callback is given, on copies of the network (training is unchanged). Default on.
+    /// </summary>
+    public bool Diagnostics { get; init; } = true;
+
     /// <summary>The number of epochs used when neither <see cref="Epochs"/> nor <see cref="Iterations"/> is given.</summary>
     public const int DefaultEpochs = 3;
 

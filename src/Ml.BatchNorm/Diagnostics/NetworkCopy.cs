@@ -1,0 +1,79 @@
+using Ml.BatchNorm.Engine;
+
+namespace Ml.BatchNorm.Diagnostics;
+
+/// <summary>
+/// Copies of a network that diagnostics may run in training mode without touching the original: a
+/// training-mode forward updates the moving statistics of the network it runs on, so diagnostics
+/// never run one on the caller's network. A copy has the same weights and moving statistics, built
+/// from the same spec (or a prefix of it, or with dropout off) so that tensor names match.
+/// </summary>
+internal static class NetworkCopy
+{
+    /// <summary>A network built from <paramref name="spec"/> holding <paramref name="source"/>'s weights and moving statistics (those whose names exist in both).</summary>
+    public static Network Create(Network source, NetworkSpec spec)
+    {
+        var copy = new Network(spec, seed: 0, source.Device);
+        try
+        {
+            var wanted = copy.GetTensorInfos()
+                .Where(t => t.Role != TensorRole.Optimizer)
+                .ToDictionary(t => t.Name, StringComparer.Ordinal);
+            foreach (var info in source.GetTensorInfos())
+            {
+                if (info.Role != TensorRole.Optimizer && wanted.ContainsKey(info.Name))
+                {
+                    copy.WriteTensor(info.Name, source.ReadTensor(info.Name));
+                }
+            }
+
+            return copy;
+        }
+        catch
+        {
+            copy.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// The spec with every dropout layer keeping everything (keep probability 1, an identity), so that
+    /// a training-mode forward shows batch statistics without dropout's noise. Layers keep their
+    /// indices, hence their tensor names.
+    /// </summary>
+    public static NetworkSpec WithoutDropout(NetworkSpec spec) =>
+        spec with { Layers = spec.Layers.Select(l => l is DropoutLayer ? new DropoutLayer(1.0) : l).ToArray() };
+
+    /// <summary>Layers 0..<paramref name="lastLayer"/> of <paramref name="spec"/> with dropout off: their output is that layer's activations.</summary>
+    public static NetworkSpec Prefix(NetworkSpec spec, int lastLayer) =>
+        WithoutDropout(spec with { Layers = spec.Layers.Take(lastLayer + 1).ToArray() });
+
+    /// <summary>Norm-wise relative distance ||a - b|| / ||b|| (DESIGN.md §7), with ||b|| floored at 1e-12.</summary>
+    public static double RelativeDistance(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
+    {
+        double diff = 0, reference = 0;
+        for (int i = 0; i < a.Length; i++)
+        {
+            double d = (double)a[i] - b[i];
+            diff += d * d;
+            reference += (double)b[i] * b[i];
+        }
+
+        return Math.Sqrt(diff) / Math.Max(Math.Sqrt(reference), 1e-12);
+    }
+
+    /// <summary>Number of NaN or infinite values.</summary>
+    public static int CountNonFinite(ReadOnlySpan<float> values)
+    {
+        int n = 0;
+        foreach (float v in values)
+        {
+            if (!float.IsFinite(v))
+            {
+                n++;
+            }
+        }
+
+        return n;
+    }
+}
