@@ -8,6 +8,9 @@
 
 #include "bridge.h"
 
+// The C# mirror (LayerSpecNative.cs) has the same size; fields are only ever appended.
+static_assert(sizeof(mlbn_layer_spec) == 152, "mlbn_layer_spec changed size: update LayerSpecNative.cs");
+
 namespace mlbn {
 
 namespace {

@@ -166,6 +166,7 @@ public sealed class Network : IDisposable
     /// each layer normalizing with its batch statistics, and then sets each moving mean and variance to
     /// the exact mean and unbiased variance of every value that layer saw. Weights, renorm statistics and
     /// counters do not change. It is explicit, so it also recalibrates layers whose statistics are frozen.
+    /// Ghost batches and renorm's r and d do not apply while recalibrating: each batch is measured whole.
     /// </summary>
     /// <returns>The number of rows used.</returns>
     public long RecalibrateBatchNorm(ImageDataset data, int batchSize = 256, int? batches = null, ulong seed = 1)

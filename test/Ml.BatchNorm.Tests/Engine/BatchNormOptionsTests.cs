@@ -65,6 +65,14 @@ public sealed class BatchNormOptionsTests
     }
 
     [TestMethod]
+    public void NativeLayerSpecMirrorHasTheNativeSize()
+    {
+        // mlbn.h static_asserts the same 152 bytes: new fields are appended, never inserted.
+        Assert.AreEqual(152, System.Runtime.InteropServices.Marshal.SizeOf<LayerSpecNative>());
+        Assert.AreEqual(64, (int)System.Runtime.InteropServices.Marshal.OffsetOf<LayerSpecNative>(nameof(LayerSpecNative.MovingStatistics)));
+    }
+
+    [TestMethod]
     public void L2CoefficientsAddToTheGradientsOfGammaAndBeta()
     {
         // One SGD step at learning rate 1: p1 = p0 - (g + l2 * p0), so the difference between networks
