@@ -137,7 +137,7 @@ public sealed class Trainer
                 }
 
                 findings.AddRange(evaluation?.Telemetry?.Findings ?? []);
-                if (test is not null && Spec.HasBatchNorm && done % batches.BatchesPerEpoch == 0)
+                if (test is { Count: >= 2 } && Spec.HasBatchNorm && done % batches.BatchesPerEpoch == 0)
                 {
                     gap = BatchNormGapCheck.Run(network, test, Options.BatchSize, Options.EvaluationRows == 0 ? test.Count : Options.EvaluationRows);
                     if (gap.Finding is { } f)
