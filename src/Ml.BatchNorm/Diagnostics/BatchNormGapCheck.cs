@@ -42,7 +42,7 @@ public static class BatchNormGapCheck
         var data = heldOut.Take(rows);
         var sequence = new MiniBatchSequence(data, batchSize, seed: 0, shuffle: false, LastBatchPolicy.Drop);
         using var buffer = new MiniBatchBuffer(batchSize, data.PixelsPerImage);
-        using var twin = NetworkCopy.Create(network, NetworkCopy.WithoutDropout(network.Spec));
+        using var twin = NetworkCopy.Create(network, NetworkCopy.WithoutDropout(network.Spec), freshMovingStatistics: true);
         var logits = new float[batchSize * twin.OutputSize];
         long batchCorrect = 0, inferenceCorrect = 0;
         for (int b = 0; b < sequence.BatchesPerEpoch; b++)

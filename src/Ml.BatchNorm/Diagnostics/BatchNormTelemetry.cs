@@ -11,11 +11,12 @@ namespace Ml.BatchNorm.Diagnostics;
 /// <remarks>
 /// The network does not expose intermediate activations, and a training-mode forward updates the
 /// moving statistics of the network it runs on. So the caller's network is never run in training
-/// mode: a copy with the same weights and statistics (dropout off) gets its moving statistics
-/// zeroed and runs one training-mode forward. With the averages at zero, the exponential update
-/// running = decay * running + (1 - decay) * batch leaves (1 - decay) * batch, so dividing by
-/// (1 - decay) gives exactly the batch mean and the unbiased batch variance each layer normalizes
-/// with in training, all layers in one pass. Dropout is off in the copy because the moving
+/// mode: a copy with the same weights (dropout off, every batch norm switched to a cumulative
+/// average over whole batches, statistics fresh) runs one training-mode forward. A cumulative average
+/// after one batch is that batch's statistics, so the copy's moving mean and variance are exactly the
+/// batch mean and the unbiased batch variance of every layer, whatever averaging, ghost batching or
+/// renormalization the original uses, all layers in one pass.
+/// Dropout is off in the copy because the moving
 /// statistics serve inference, where dropout is off. Dead channels come from prefix copies (the
 /// layers up to the activation after each batch norm) run in training mode on the same batch.
 /// </remarks>
@@ -103,22 +104,14 @@ public static class BatchNormTelemetry
 
         var batchMeans = new Dictionary<int, float[]>();
         var batchVars = new Dictionary<int, float[]>();
-        using (var twin = NetworkCopy.Create(network, NetworkCopy.WithoutDropout(spec)))
+        using (var twin = NetworkCopy.Create(network, NetworkCopy.ForBatchStatistics(spec), freshMovingStatistics: true))
         {
-            foreach (int i in bnLayers)
-            {
-                int channels = network.ReadTensor($"{i}.running_mean").Length;
-                twin.WriteTensor($"{i}.running_mean", new float[channels]);
-                twin.WriteTensor($"{i}.running_var", new float[channels]);
-            }
-
             var output = new float[(long)count * twin.OutputSize];
             twin.Forward(images, count, training: true, step: 0, output);
             foreach (int i in bnLayers)
             {
-                float keep = (float)(1 - ((BatchNormLayer)spec.Layers[i]).Options.MovingAverageDecay);
-                batchMeans[i] = twin.ReadTensor($"{i}.running_mean").Select(v => v / keep).ToArray();
-                batchVars[i] = twin.ReadTensor($"{i}.running_var").Select(v => v / keep).ToArray();
+                batchMeans[i] = twin.ReadTensor($"{i}.running_mean");
+                batchVars[i] = twin.ReadTensor($"{i}.running_var");
             }
         }
 
@@ -170,7 +163,7 @@ public static class BatchNormTelemetry
             return null;
         }
 
-        using var prefix = NetworkCopy.Create(network, NetworkCopy.Prefix(spec, layer + 1));
+        using var prefix = NetworkCopy.Create(network, NetworkCopy.Prefix(spec, layer + 1), freshMovingStatistics: true);
         var output = new float[(long)count * prefix.OutputSize];
         prefix.Forward(images, count, training: true, step: 0, output);
         int channels = network.ReadTensor($"{layer}.running_mean").Length * (spec.Layers[layer + 1] is CReluLayer ? 2 : 1);

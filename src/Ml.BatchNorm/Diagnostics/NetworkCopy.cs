@@ -10,8 +10,13 @@ namespace Ml.BatchNorm.Diagnostics;
 /// </summary>
 internal static class NetworkCopy
 {
-    /// <summary>A network built from <paramref name="spec"/> holding <paramref name="source"/>'s weights and moving statistics (those whose names exist in both).</summary>
-    public static Network Create(Network source, NetworkSpec spec)
+    /// <summary>
+    /// A network built from <paramref name="spec"/> holding <paramref name="source"/>'s weights and moving statistics
+    /// (those whose names exist in both). With <paramref name="freshMovingStatistics"/> the moving means, variances
+    /// and batch counters keep their initial values instead: training-mode outputs never read them, and a damaged
+    /// (NaN) moving variance copied over would make the copy's own update fail.
+    /// </summary>
+    public static Network Create(Network source, NetworkSpec spec, bool freshMovingStatistics = false)
     {
         var copy = new Network(spec, seed: 0, source.Device);
         try
@@ -21,7 +26,7 @@ internal static class NetworkCopy
                 .ToDictionary(t => t.Name, StringComparer.Ordinal);
             foreach (var info in source.GetTensorInfos())
             {
-                if (info.Role != TensorRole.Optimizer && wanted.ContainsKey(info.Name))
+                if (info.Role != TensorRole.Optimizer && wanted.ContainsKey(info.Name) && !(freshMovingStatistics && IsMovingStatistic(info.Name)))
                 {
                     copy.WriteTensor(info.Name, source.ReadTensor(info.Name));
                 }
@@ -43,6 +48,24 @@ internal static class NetworkCopy
     /// </summary>
     public static NetworkSpec WithoutDropout(NetworkSpec spec) =>
         spec with { Layers = spec.Layers.Select(l => l is DropoutLayer ? new DropoutLayer(1.0) : l).ToArray() };
+
+    /// <summary>
+    /// The spec, dropout off, with every batch norm averaging cumulatively over whole batches (no ghost batches, no
+    /// renormalization): after one training-mode forward from fresh statistics a layer's moving mean and variance are
+    /// exactly that batch's mean and unbiased variance, whatever averaging the original network uses.
+    /// </summary>
+    public static NetworkSpec ForBatchStatistics(NetworkSpec spec) =>
+        WithoutDropout(spec) is var plain
+            ? plain with
+            {
+                Layers = plain.Layers.Select(l => l is BatchNormLayer bn
+                    ? bn with { Options = bn.Options with { MovingStatistics = MovingStatistics.CumulativeAverage, GhostBatchSize = 0, Renorm = false } }
+                    : l).ToArray(),
+            }
+            : spec;
+
+    private static bool IsMovingStatistic(string name) =>
+        name.EndsWith(".running_mean", StringComparison.Ordinal) || name.EndsWith(".running_var", StringComparison.Ordinal) || name.EndsWith(".num_batches_tracked", StringComparison.Ordinal);
 
     /// <summary>Layers 0..<paramref name="lastLayer"/> of <paramref name="spec"/> with dropout off: their output is that layer's activations.</summary>
     public static NetworkSpec Prefix(NetworkSpec spec, int lastLayer) =>
