@@ -38,5 +38,52 @@ internal static class DataOptions
         Validators = { r => { if (r.GetValueOrDefault<int?>() is <= 0) r.AddError($"{name} must be positive."); } },
     };
 
+    public static Option<string?> Classes(string description) => new("--classes")
+    {
+        Description = description + " Label values as a range or list: 0-4, or 5,6,7.",
+        Validators = { r => { if (r.Tokens.Count > 0) { try { ParseClasses(r.Tokens[^1].Value); } catch (FormatException e) { r.AddError(e.Message); } } } },
+    };
+
+    /// <summary>"0-4" or "5,6,7" (or a mix: "0-2,7") as a set of label values.</summary>
+    public static HashSet<int> ParseClasses(string text)
+    {
+        var classes = new HashSet<int>();
+        foreach (string part in text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            string[] ends = part.Split('-', StringSplitOptions.TrimEntries);
+            if (ends.Length is < 1 or > 2 || !ends.All(e => int.TryParse(e, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out _)))
+            {
+                throw new FormatException($"--classes: '{part}' is not a label value or a range such as 0-4.");
+            }
+
+            int low = int.Parse(ends[0], System.Globalization.CultureInfo.InvariantCulture);
+            int high = int.Parse(ends[^1], System.Globalization.CultureInfo.InvariantCulture);
+            if (high < low)
+            {
+                throw new FormatException($"--classes: the range '{part}' is empty.");
+            }
+
+            for (int c = low; c <= high; c++)
+            {
+                classes.Add(c);
+            }
+        }
+
+        return classes.Count > 0 ? classes : throw new FormatException("--classes: no label value given.");
+    }
+
+    /// <summary>The rows whose label is in <paramref name="classes"/> (all rows when null); an empty result is an error naming the data.</summary>
+    public static ImageDataset OnlyClasses(ImageDataset data, string? classes)
+    {
+        if (classes is null)
+        {
+            return data;
+        }
+
+        var keep = ParseClasses(classes);
+        var subset = data.WhereLabel(keep.Contains);
+        return subset.Count > 0 ? subset : throw new UsageException($"--classes {classes}: {data.Source} has no image with those labels (its labels are 0..{data.ClassCount - 1}).");
+    }
+
     public static ImageDataset Limit(ImageDataset data, int? rows) => rows is int n && n < data.Count ? data.Take(n) : data;
 }

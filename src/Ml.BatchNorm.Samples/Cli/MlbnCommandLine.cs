@@ -18,6 +18,7 @@ internal static class MlbnCommandLine
         root.Subcommands.Add(PredictCommand.Create());
         root.Subcommands.Add(SampleCommand.Create());
         root.Subcommands.Add(RecalibrateCommand.Create());
+        root.Subcommands.Add(FinetuneCommand.Create());
         root.Subcommands.Add(DiagnoseCommand.Create());
         root.Subcommands.Add(CompareBnCommand.Create());
 

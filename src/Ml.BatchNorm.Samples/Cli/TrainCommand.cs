@@ -47,11 +47,12 @@ internal static class TrainCommand
         var evaluateEvery = new Option<int?>("--evaluate-every") { Description = "Steps between inference-mode evaluations on the training batch and test rows (default 100)." };
         var trainRows = DataOptions.Rows("--train-rows", "Train on the first N training images only (shrunk data for quick runs).");
         var testRows = DataOptions.Rows("--test-rows", "Evaluate on the first N test images only.");
+        var classes = DataOptions.Classes("Train and evaluate on these classes only (the model keeps every class's output), e.g. to pre-train for 'mlbn finetune'.");
 
         var command = new Command("train", "Train the seed's batch-normalized CNN, show progress, print test metrics and save the model.")
         {
             data, model, recipe, epochs, iterations, batchSize, noBatchNorm, decay, learningRate, learningRateDecay, learningRateDecaySteps, optimizer, keepProbability, seed, threads, device,
-            restart, checkpoint, checkpointEvery, evaluateEvery, trainRows, testRows,
+            restart, checkpoint, checkpointEvery, evaluateEvery, trainRows, testRows, classes,
         };
         command.Validators.Add(r =>
         {
@@ -117,8 +118,8 @@ internal static class TrainCommand
             }
 
             var folder = IdxDataFolder.Open(parse.GetValue(data)!);
-            var train = DataOptions.Limit(folder.LoadTrain(), parse.GetValue(trainRows));
-            var test = DataOptions.Limit(folder.LoadTest(), parse.GetValue(testRows));
+            var train = DataOptions.Limit(DataOptions.OnlyClasses(folder.LoadTrain(), parse.GetValue(classes)), parse.GetValue(trainRows));
+            var test = DataOptions.Limit(DataOptions.OnlyClasses(folder.LoadTest(), parse.GetValue(classes)), parse.GetValue(testRows));
             bool useBatchNorm = !parse.GetValue(noBatchNorm);
             var spec = useBatchNorm
                 ? SeedNetworks.Model1(batchNorm, train.ClassCount, parse.GetValue(keepProbability), train.Height, train.Width)

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Ml.BatchNorm.Data;
 using Ml.BatchNorm.Diagnostics;
+using Ml.BatchNorm.Files;
 using Ml.BatchNorm.Interop;
 
 namespace Ml.BatchNorm.Engine;
@@ -36,7 +37,23 @@ public sealed class Trainer
     /// (unless <see cref="TrainingOptions.Restart"/>) and writes one every
     /// <see cref="TrainingOptions.CheckpointEvery"/> steps. Cancelling stops after the current step.
     /// </summary>
-    public TrainedNetwork Train(ImageDataset train, ImageDataset? test = null, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
+    public TrainedNetwork Train(ImageDataset train, ImageDataset? test = null, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default) =>
+        Run(train, test, progress, null, cancellationToken);
+
+    /// <summary>
+    /// Continues training from <paramref name="pretrained"/>'s weights and moving statistics (the optimizer starts
+    /// fresh), under <see cref="TrainingOptions.FineTuning"/>. <see cref="Spec"/> must have the same tensors as the
+    /// pretrained network (its batch-norm options, such as the decay, may differ). The pretrained network is not
+    /// changed. A checkpoint records which weights it started from, so resuming from another model is an error.
+    /// </summary>
+    /// <exception cref="ArgumentException">The pretrained network's tensors do not match <see cref="Spec"/>'s.</exception>
+    public TrainedNetwork FineTune(TrainedNetwork pretrained, ImageDataset train, ImageDataset? test = null, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(pretrained);
+        return Run(train, test, progress, pretrained.Network, cancellationToken);
+    }
+
+    private TrainedNetwork Run(ImageDataset train, ImageDataset? test, IProgress<TrainingProgress>? progress, Network? start, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(train);
         CheckData(train, nameof(train));
@@ -50,10 +67,27 @@ public sealed class Trainer
         var batches = new MiniBatchSequence(train, Options.BatchSize, Options.Seed, shuffle: true, Options.LastBatch);
         long totalSteps = Options.Iterations ?? (long)(Options.Epochs ?? TrainingOptions.DefaultEpochs) * batches.BatchesPerEpoch;
         var fingerprint = Options.Fingerprint();
+        var startTensors = start is null ? null : NetworkTensors.Export(start, TensorRole.Parameter, TensorRole.Statistic);
+        if (startTensors is not null)
+        {
+            fingerprint = new SortedDictionary<string, string>(fingerprint.ToDictionary(), StringComparer.Ordinal) { ["StartingWeights"] = WeightsDigest(startTensors) };
+        }
 
         var network = new Network(Spec, Options.Seed, Options.Device);
         try
         {
+            if (startTensors is not null)
+            {
+                try
+                {
+                    NetworkTensors.Import(network, startTensors, "the pretrained network", TensorRole.Parameter, TensorRole.Statistic);
+                }
+                catch (InvalidDataException e)
+                {
+                    throw new ArgumentException($"the pretrained network does not fit the spec being trained: {e.Message}", "pretrained", e);
+                }
+            }
+
             SetOptimizer(network);
             if (Options.FineTuning != BatchNormFineTuning.Full)
             {
@@ -137,7 +171,7 @@ public sealed class Trainer
                 }
 
                 findings.AddRange(evaluation?.Telemetry?.Findings ?? []);
-                if (test is { Count: >= 2 } && Spec.HasBatchNorm && done % batches.BatchesPerEpoch == 0)
+                if (test is { Count: >= 2 } && Spec.HasBatchNorm && (done % batches.BatchesPerEpoch == 0 || done == totalSteps))
                 {
                     gap = BatchNormGapCheck.Run(network, test, Options.BatchSize, Options.EvaluationRows == 0 ? test.Count : Options.EvaluationRows);
                     if (gap.Finding is { } f)
@@ -183,6 +217,19 @@ public sealed class Trainer
         {
             Telemetry = telemetry && Spec.HasBatchNorm ? BatchNormTelemetry.Measure(network, buffer.Images, rows) : null,
         };
+    }
+
+    // SHA-256 over the starting tensors' names and values: which weights a fine-tuning run started from.
+    private static string WeightsDigest(IReadOnlyList<TensorData> tensors)
+    {
+        using var hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        foreach (var t in tensors.OrderBy(t => t.Name, StringComparer.Ordinal))
+        {
+            hash.AppendData(System.Text.Encoding.UTF8.GetBytes(t.Name));
+            hash.AppendData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(t.Values.AsSpan()));
+        }
+
+        return Convert.ToHexString(hash.GetHashAndReset());
     }
 
     private void SetOptimizer(Network network)

@@ -15,11 +15,11 @@ public sealed record TrainingProgress(long Step, long TotalSteps, long Epoch, do
     /// <summary>
     /// Batch-norm findings raised at this step (with <see cref="TrainingOptions.Diagnostics"/>): the
     /// spec's lint and the horizon check with the first step of the run, the telemetry's findings at
-    /// evaluations, the gap check's at the end of each epoch. Empty otherwise.
+    /// evaluations, the gap check's at the end of each epoch and of training. Empty otherwise.
     /// </summary>
     public IReadOnlyList<BatchNormFinding> Findings { get; init; } = [];
 
-    /// <summary>The train/inference gap on held-out data, at the end of each epoch when test data and <see cref="TrainingOptions.Diagnostics"/> are given and the network has batch norm; null otherwise.</summary>
+    /// <summary>The train/inference gap on held-out data, at the end of each epoch and of training when test data and <see cref="TrainingOptions.Diagnostics"/> are given and the network has batch norm; null otherwise.</summary>
     public BatchNormGapResult? GapCheck { get; init; }
 }
 
