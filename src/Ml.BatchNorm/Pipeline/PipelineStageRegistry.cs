@@ -11,6 +11,10 @@ internal static class PipelineStageRegistry
         [ValueToKeyMappingTransformer.Tag] = (ValueToKeyMappingTransformer.Version, ValueToKeyMappingTransformer.Load),
         [KeyToValueMappingTransformer.Tag] = (KeyToValueMappingTransformer.Version, KeyToValueMappingTransformer.Load),
         [BatchNormCnnTransformer.Tag] = (BatchNormCnnTransformer.Version, BatchNormCnnTransformer.Load),
+        [NormalizingTransformer.Tag] = (NormalizingTransformer.Version, NormalizingTransformer.Load),
+        [ColumnConcatenatingTransformer.Tag] = (ColumnConcatenatingTransformer.Version, ColumnConcatenatingTransformer.Load),
+        [ColumnCopyingTransformer.Tag] = (ColumnCopyingTransformer.Version, ColumnCopyingTransformer.Load),
+        [ColumnSelectingTransformer.Tag] = (ColumnSelectingTransformer.Version, ColumnSelectingTransformer.Load),
     };
 
     /// <summary>The tags this build can load, for error messages.</summary>
