@@ -15,6 +15,10 @@ internal static class PipelineStageRegistry
         [ColumnConcatenatingTransformer.Tag] = (ColumnConcatenatingTransformer.Version, ColumnConcatenatingTransformer.Load),
         [ColumnCopyingTransformer.Tag] = (ColumnCopyingTransformer.Version, ColumnCopyingTransformer.Load),
         [ColumnSelectingTransformer.Tag] = (ColumnSelectingTransformer.Version, ColumnSelectingTransformer.Load),
+        [ImageLoadingTransformer.Tag] = (ImageLoadingTransformer.Version, ImageLoadingTransformer.Load),
+        [ImageResizingTransformer.Tag] = (ImageResizingTransformer.Version, ImageResizingTransformer.Load),
+        [ImageGrayscalingTransformer.Tag] = (ImageGrayscalingTransformer.Version, ImageGrayscalingTransformer.Load),
+        [ImagePixelExtractingTransformer.Tag] = (ImagePixelExtractingTransformer.Version, ImagePixelExtractingTransformer.Load),
     };
 
     /// <summary>The tags this build can load, for error messages.</summary>
