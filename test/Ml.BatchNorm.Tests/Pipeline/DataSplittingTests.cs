@@ -75,6 +75,26 @@ public sealed class DataSplittingTests
     }
 
     [TestMethod]
+    public void SplitsOfStreamingViewsMatchSplitsOfListsAndSplitsOfListsCanBeShuffled()
+    {
+        var ctx = new MlBnContext(seed: 2);
+        var rows = Rows();
+        var list = ctx.Data.TrainTestSplit(ctx.Data.LoadFromEnumerable(rows));
+        var streamed = ctx.Data.TrainTestSplit(ctx.Data.LoadFromEnumerable(rows.Select(r => r)));
+        Assert.IsFalse(streamed.TestSet.CanShuffle, "an iterator is read in order, skipping the other side's rows");
+        CollectionAssert.AreEqual(Ids(list.TestSet), Ids(streamed.TestSet));
+        CollectionAssert.AreEqual(Ids(list.TrainSet), Ids(streamed.TrainSet));
+        CollectionAssert.AreEqual(
+            ColumnReader.Vectors(list.TestSet, "Image").SelectMany(v => v).ToArray(),
+            ColumnReader.Vectors(streamed.TestSet, "Image").SelectMany(v => v).ToArray());
+
+        Assert.IsTrue(list.TrainSet.CanShuffle);
+        var shuffled = Ids(list.TrainSet.ShuffleRows(9));
+        CollectionAssert.AreEquivalent(Ids(list.TrainSet), shuffled);
+        CollectionAssert.AreNotEqual(Ids(list.TrainSet), shuffled);
+    }
+
+    [TestMethod]
     public void TrainTestSplitKeepsSamplingKeyGroupsTogether()
     {
         var ctx = new MlBnContext(seed: 1);
