@@ -1,4 +1,6 @@
+using System.Text.Json.Nodes;
 using Ml.BatchNorm.Data;
+using Ml.BatchNorm.Files;
 using Ml.BatchNorm.Pipeline;
 
 namespace Ml.BatchNorm.Tests.Pipeline;
@@ -101,5 +103,26 @@ public sealed class ColumnTransformTests
         }
 
         CollectionAssert.AreEqual(ColumnReader.Values<float>(expected, "Weight"), ColumnReader.Values<float>(actual, "Weight"));
+    }
+
+    [TestMethod]
+    public void AStageWithImpossibleParametersIsAModelFileErrorNamingIt()
+    {
+        using var folder = new TempFolder();
+        string path = folder.File("bad.zip");
+        var body = new JsonObject
+        {
+            ["inputSchema"] = SchemaJson.WriteSchema(new DataViewSchema.Builder().AddColumn("Img", new ImageDataViewType()).ToSchema()),
+            ["stages"] = new JsonArray(new JsonObject
+            {
+                ["tag"] = "resize-images",
+                ["version"] = 1,
+                ["parameters"] = new JsonObject { ["outputColumnName"] = "Img", ["imageWidth"] = 0, ["imageHeight"] = 28, ["inputColumnName"] = "Img" },
+            }),
+        };
+        ModelArchive.Write(path, ModelOperationsCatalog.Format, ModelOperationsCatalog.FormatVersion, body, new Dictionary<string, byte[]>());
+        var error = Assert.ThrowsExactly<ModelFileException>(() => new MlBnContext().Model.Load(path, out _));
+        StringAssert.Contains(error.Message, "'resize-images'");
+        StringAssert.Contains(error.Message, "imageWidth");
     }
 }
