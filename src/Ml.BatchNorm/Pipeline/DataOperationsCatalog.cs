@@ -24,6 +24,12 @@ public sealed class DataOperationsCatalog
     public IDataView LoadFromTextFile(string path, bool hasHeader = false, char separator = ',') =>
         DataViewLoaders.LoadFromTextFile(path, hasHeader, separator);
 
+    /// <summary>
+    /// The image files of a folder whose sub-folders are the classes, as "Label" (String, the sub-folder) and "ImagePath"
+    /// (String) columns, for LoadImages; see <see cref="DataViewLoaders.LoadImagesFromFolder"/>.
+    /// </summary>
+    public IDataView LoadImagesFromFolder(string folder) => DataViewLoaders.LoadImagesFromFolder(folder);
+
     /// <summary>The first <paramref name="count"/> rows.</summary>
     public IDataView TakeRows(IDataView input, long count) => input.Take(count);
 
