@@ -178,3 +178,16 @@ MLBN_API mlbn_status mlbn_image_read_gray(const char* path, int32_t height, int3
 // Writes height x width 8-bit grey pixels (row-major) losslessly as a PNG file.
 MLBN_API mlbn_status mlbn_image_write_gray_png(const char* path, const uint8_t* pixels,
                                                int32_t height, int32_t width);
+// Decodes a PNG/JPEG/BMP file as 8-bit BGR, three interleaved channels whatever the file holds.
+// *pixels (height * width * 3 bytes) is allocated by the bridge: release it with mlbn_image_free.
+MLBN_API mlbn_status mlbn_image_decode_bgr(const char* path, uint8_t** pixels, int32_t* height,
+                                           int32_t* width);
+MLBN_API void mlbn_image_free(uint8_t* pixels);
+// Resizes interleaved 8-bit pixels (channels 1 or 3) into destination (new_height * new_width *
+// channels bytes): INTER_AREA when shrinking, INTER_LINEAR otherwise, a plain copy at the same size.
+MLBN_API mlbn_status mlbn_image_resize(const uint8_t* source, int32_t height, int32_t width,
+                                       int32_t channels, uint8_t* destination,
+                                       int32_t new_height, int32_t new_width);
+// Converts interleaved BGR pixels to grey (OpenCV's COLOR_BGR2GRAY) into height * width bytes.
+MLBN_API mlbn_status mlbn_image_bgr_to_gray(const uint8_t* source, int32_t height, int32_t width,
+                                            uint8_t* destination);

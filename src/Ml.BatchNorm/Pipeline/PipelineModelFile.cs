@@ -125,7 +125,7 @@ internal static class PipelineModelFile
         {
             return load(new StageLoadContext(archive, index, version, parameters, device));
         }
-        catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException or InvalidDataException or NullReferenceException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException or InvalidDataException or NullReferenceException or ArgumentException)
         {
             throw new ModelFileException(path, $"stage {index} ('{tag}') cannot be loaded: {e.Message}", e);
         }

@@ -11,6 +11,14 @@ internal static class PipelineStageRegistry
         [ValueToKeyMappingTransformer.Tag] = (ValueToKeyMappingTransformer.Version, ValueToKeyMappingTransformer.Load),
         [KeyToValueMappingTransformer.Tag] = (KeyToValueMappingTransformer.Version, KeyToValueMappingTransformer.Load),
         [BatchNormCnnTransformer.Tag] = (BatchNormCnnTransformer.Version, BatchNormCnnTransformer.Load),
+        [NormalizingTransformer.Tag] = (NormalizingTransformer.Version, NormalizingTransformer.Load),
+        [ColumnConcatenatingTransformer.Tag] = (ColumnConcatenatingTransformer.Version, ColumnConcatenatingTransformer.Load),
+        [ColumnCopyingTransformer.Tag] = (ColumnCopyingTransformer.Version, ColumnCopyingTransformer.Load),
+        [ColumnSelectingTransformer.Tag] = (ColumnSelectingTransformer.Version, ColumnSelectingTransformer.Load),
+        [ImageLoadingTransformer.Tag] = (ImageLoadingTransformer.Version, ImageLoadingTransformer.Load),
+        [ImageResizingTransformer.Tag] = (ImageResizingTransformer.Version, ImageResizingTransformer.Load),
+        [ImageGrayscalingTransformer.Tag] = (ImageGrayscalingTransformer.Version, ImageGrayscalingTransformer.Load),
+        [ImagePixelExtractingTransformer.Tag] = (ImagePixelExtractingTransformer.Version, ImagePixelExtractingTransformer.Load),
     };
 
     /// <summary>The tags this build can load, for error messages.</summary>

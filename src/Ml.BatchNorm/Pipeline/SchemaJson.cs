@@ -19,6 +19,7 @@ internal static class SchemaJson
             ["keyNames"] = k.KeyNames is null ? null : new JsonArray(k.KeyNames.Select(s => (JsonNode?)JsonValue.Create(s)).ToArray()),
         },
         VectorDataViewType v => new JsonObject { ["kind"] = "Vector", ["item"] = Write(v.ItemType), ["size"] = v.Size },
+        ImageDataViewType i => new JsonObject { ["kind"] = "Image", ["height"] = i.Height, ["width"] = i.Width, ["channels"] = i.Channels },
         _ => throw new ArgumentException($"Column type {type} cannot be written to a model file.", nameof(type)),
     };
 
@@ -45,6 +46,10 @@ internal static class SchemaJson
             "Vector" => new VectorDataViewType(
                 Read(node["item"] ?? throw new JsonException("a vector type has no item")) as PrimitiveDataViewType ?? throw new JsonException("a vector item must be primitive"),
                 node["size"]?.GetValue<int>() ?? 0),
+            "Image" => new ImageDataViewType(
+                node["height"]?.GetValue<int>() ?? 0,
+                node["width"]?.GetValue<int>() ?? 0,
+                node["channels"]?.GetValue<int>() ?? throw new JsonException("an image type has no channels")),
             _ => throw new JsonException($"unknown column kind '{kind}'"),
         };
     }

@@ -29,6 +29,17 @@ public sealed class TransformerChain<TLast> : ITransformer, IReadOnlyList<ITrans
     /// <summary>The transformer at <paramref name="index"/>.</summary>
     public ITransformer this[int index] => _transformers[index];
 
+    /// <summary>
+    /// A chain of this chain's transformers followed by <paramref name="transformer"/>, e.g. fitted image transforms
+    /// followed by a loaded model, to save or score as one. The transformers are shared, not copied: dispose one chain only.
+    /// </summary>
+    public TransformerChain<TNext> Append<TNext>(TNext transformer)
+        where TNext : class, ITransformer
+    {
+        ArgumentNullException.ThrowIfNull(transformer);
+        return new TransformerChain<TNext>([.. _transformers, transformer]);
+    }
+
     /// <inheritdoc/>
     public DataViewSchema GetOutputSchema(DataViewSchema inputSchema)
     {
