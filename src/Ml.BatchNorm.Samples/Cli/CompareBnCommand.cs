@@ -51,13 +51,7 @@ internal static class CompareBnCommand
         {
             data, output, epochs, iterations, batchSize, learningRate, optimizer, every, decay, seed, trainRows, testRows, threads, device,
         };
-        command.Validators.Add(r =>
-        {
-            if (r.GetResult(epochs) is { Implicit: false } && r.GetResult(iterations) is { Implicit: false })
-            {
-                r.AddError("give --epochs or --iterations, not both.");
-            }
-        });
+        DataOptions.EpochsOrIterations(command, epochs, iterations);
         command.SetAction(parse =>
         {
             var kind = Enum.Parse<OptimizerKind>(parse.GetValue(optimizer)!, ignoreCase: true);
@@ -74,21 +68,7 @@ internal static class CompareBnCommand
                 Threads = parse.GetValue(threads),
                 Device = parse.GetValue(device)!,
             };
-            var batchNorm = new BatchNormOptions();
-            if (parse.GetValue(decay) is double d)
-            {
-                batchNorm = batchNorm with { MovingAverageDecay = d };
-            }
-
-            try
-            {
-                batchNorm.Validate();
-                options.Validate();
-            }
-            catch (ArgumentException ex)
-            {
-                throw new UsageException(ex.Message);
-            }
+            var batchNorm = DataOptions.ValidatedOptions(options, parse.GetValue(decay));
 
             var folder = IdxDataFolder.Open(parse.GetValue(data)!);
             var train = DataOptions.Limit(folder.LoadTrain(), parse.GetValue(trainRows));

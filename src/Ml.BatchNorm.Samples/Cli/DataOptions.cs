@@ -85,5 +85,31 @@ internal static class DataOptions
         return subset.Count > 0 ? subset : throw new UsageException($"--classes {classes}: {data.Source} has no image with those labels (its labels are 0..{data.ClassCount - 1}).");
     }
 
+    public static void EpochsOrIterations(Command command, Option epochs, Option iterations) =>
+        command.Validators.Add(r =>
+        {
+            if (r.GetResult(epochs) is { Implicit: false } && r.GetResult(iterations) is { Implicit: false })
+            {
+                r.AddError("give --epochs or --iterations, not both.");
+            }
+        });
+
+    /// <summary>Validates <paramref name="training"/> and the batch-norm options with <paramref name="decay"/> (when given), as usage errors naming the option.</summary>
+    public static Engine.BatchNormOptions ValidatedOptions(Engine.TrainingOptions training, double? decay)
+    {
+        var batchNorm = decay is double d ? new Engine.BatchNormOptions { MovingAverageDecay = d } : new Engine.BatchNormOptions();
+        try
+        {
+            batchNorm.Validate();
+            training.Validate();
+        }
+        catch (ArgumentException e)
+        {
+            throw new UsageException(e.Message);
+        }
+
+        return batchNorm;
+    }
+
     public static ImageDataset Limit(ImageDataset data, int? rows) => rows is int n && n < data.Count ? data.Take(n) : data;
 }

@@ -48,13 +48,7 @@ internal static class FinetuneCommand
         {
             model, data, classes, policy, epochs, iterations, batchSize, learningRate, decay, seed, threads, trainRows, testRows, output,
         };
-        command.Validators.Add(r =>
-        {
-            if (r.GetResult(epochs) is { Implicit: false } && r.GetResult(iterations) is { Implicit: false })
-            {
-                r.AddError("give --epochs or --iterations, not both.");
-            }
-        });
+        DataOptions.EpochsOrIterations(command, epochs, iterations);
 
         command.SetAction(parse =>
         {
@@ -84,18 +78,7 @@ internal static class FinetuneCommand
                 Threads = parse.GetValue(threads),
                 EvaluateEvery = 0,
             };
-            try
-            {
-                options.Validate();
-                if (parse.GetValue(decay) is double d)
-                {
-                    new BatchNormOptions { MovingAverageDecay = d }.Validate();
-                }
-            }
-            catch (ArgumentException e)
-            {
-                throw new UsageException(e.Message);
-            }
+            DataOptions.ValidatedOptions(options, parse.GetValue(decay));
 
             if (!pretrained.Network.Spec.HasBatchNorm)
             {

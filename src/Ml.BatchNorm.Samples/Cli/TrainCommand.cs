@@ -54,13 +54,7 @@ internal static class TrainCommand
             data, model, recipe, epochs, iterations, batchSize, noBatchNorm, decay, learningRate, learningRateDecay, learningRateDecaySteps, optimizer, keepProbability, seed, threads, device,
             restart, checkpoint, checkpointEvery, evaluateEvery, trainRows, testRows, classes,
         };
-        command.Validators.Add(r =>
-        {
-            if (r.GetResult(epochs) is { Implicit: false } && r.GetResult(iterations) is { Implicit: false })
-            {
-                r.AddError("give --epochs or --iterations, not both.");
-            }
-        });
+        DataOptions.EpochsOrIterations(command, epochs, iterations);
         foreach (var positive in new Option[] { epochs, iterations, batchSize, checkpointEvery, learningRateDecaySteps })
         {
             positive.Validators.Add(r =>
@@ -101,21 +95,7 @@ internal static class TrainCommand
                 CheckpointEvery = parse.GetValue(checkpointEvery) ?? options.CheckpointEvery,
                 EvaluateEvery = parse.GetValue(evaluateEvery) ?? options.EvaluateEvery,
             };
-            var batchNorm = new BatchNormOptions();
-            if (parse.GetValue(decay) is double d)
-            {
-                batchNorm = batchNorm with { MovingAverageDecay = d };
-            }
-
-            try
-            {
-                batchNorm.Validate();
-                options.Validate();
-            }
-            catch (ArgumentException ex)
-            {
-                throw new UsageException(ex.Message);
-            }
+            var batchNorm = DataOptions.ValidatedOptions(options, parse.GetValue(decay));
 
             var folder = IdxDataFolder.Open(parse.GetValue(data)!);
             var train = DataOptions.Limit(DataOptions.OnlyClasses(folder.LoadTrain(), parse.GetValue(classes)), parse.GetValue(trainRows));

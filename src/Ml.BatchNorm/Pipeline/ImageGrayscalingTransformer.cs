@@ -46,17 +46,7 @@ public sealed class ImageGrayscalingTransformer : ITransformer, IPipelineStage
     {
         ArgumentNullException.ThrowIfNull(input);
         var column = CheckInput(input.Schema);
-        return new MappedView(input, [(OutputColumnName, OutputType(column))], [column], (cursor, _) =>
-        {
-            var read = cursor.GetGetter<ImageValue>(column);
-            ImageValue source = null!;
-            ValueGetter<ImageValue> getter = (ref ImageValue value) =>
-            {
-                read(ref source);
-                value = ImageFileDecoder.ToGray(source);
-            };
-            return new BoundColumns([getter]);
-        });
+        return ImageColumnMap.Map(input, column, OutputColumnName, OutputType(column), ImageFileDecoder.ToGray);
     }
 
     JsonObject IPipelineStage.Save(IDictionary<string, byte[]> entries, string entryPrefix) => new()
@@ -74,6 +64,5 @@ public sealed class ImageGrayscalingTransformer : ITransformer, IPipelineStage
         return new ImageDataViewType(type.Height, type.Width, 1);
     }
 
-    private DataViewSchema.Column CheckInput(DataViewSchema schema) =>
-        SchemaChecks.Require(schema, InputColumnName, StageName, "an image column (apply LoadImages first)", t => t is ImageDataViewType);
+    private DataViewSchema.Column CheckInput(DataViewSchema schema) => ImageColumnMap.Require(schema, InputColumnName, StageName);
 }

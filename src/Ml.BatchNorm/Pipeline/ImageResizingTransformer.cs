@@ -58,17 +58,7 @@ public sealed class ImageResizingTransformer : ITransformer, IPipelineStage
     {
         ArgumentNullException.ThrowIfNull(input);
         var column = CheckInput(input.Schema);
-        return new MappedView(input, [(OutputColumnName, OutputType(column))], [column], (cursor, _) =>
-        {
-            var read = cursor.GetGetter<ImageValue>(column);
-            ImageValue source = null!;
-            ValueGetter<ImageValue> getter = (ref ImageValue value) =>
-            {
-                read(ref source);
-                value = ImageFileDecoder.Resize(source, ImageHeight, ImageWidth);
-            };
-            return new BoundColumns([getter]);
-        });
+        return ImageColumnMap.Map(input, column, OutputColumnName, OutputType(column), source => ImageFileDecoder.Resize(source, ImageHeight, ImageWidth));
     }
 
     JsonObject IPipelineStage.Save(IDictionary<string, byte[]> entries, string entryPrefix) => new()
@@ -87,6 +77,5 @@ public sealed class ImageResizingTransformer : ITransformer, IPipelineStage
 
     private ImageDataViewType OutputType(DataViewSchema.Column column) => new(ImageHeight, ImageWidth, ((ImageDataViewType)column.Type).Channels);
 
-    private DataViewSchema.Column CheckInput(DataViewSchema schema) =>
-        SchemaChecks.Require(schema, InputColumnName, StageName, "an image column (apply LoadImages first)", t => t is ImageDataViewType);
+    private DataViewSchema.Column CheckInput(DataViewSchema schema) => ImageColumnMap.Require(schema, InputColumnName, StageName);
 }
