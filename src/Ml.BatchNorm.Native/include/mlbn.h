@@ -127,6 +127,8 @@ MLBN_API mlbn_status mlbn_network_score(mlbn_network* network, const float* inpu
 // Whether inference currently runs with batch norm folded into the preceding layers (1) or not (0:
 // nothing to fold, the plain kernel path, or the folded weights failed their numerical check).
 MLBN_API mlbn_status mlbn_network_folding_active(mlbn_network* network, int32_t* active);
+// 1 (default): inference may fold batch norm into the preceding layers (after its numerical check); 0: never.
+MLBN_API mlbn_status mlbn_network_set_folding(mlbn_network* network, int32_t enabled);
 // Mean cross-entropy and correct count, inference mode.
 MLBN_API mlbn_status mlbn_network_evaluate(mlbn_network* network, const float* input,
                                            const int64_t* labels, int64_t batch, double* loss_sum,

@@ -109,6 +109,8 @@ struct Network {
   std::atomic<uint64_t> version{1};
   std::mutex fold_mutex;
   std::shared_ptr<const FoldCache> fold_cache;
+  // Scoring may use folded weights (default); off keeps every batch norm a separate layer at inference.
+  std::atomic<bool> folding_enabled{true};
   bool recalibrating = false;
 
   int64_t output_size() const;

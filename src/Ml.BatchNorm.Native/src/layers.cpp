@@ -190,7 +190,7 @@ torch::Tensor Network::forward(torch::Tensor x, bool training, uint64_t step) {
     version.fetch_add(1);
     return forward_layers(x, true, step, nullptr);
   }
-  if (kernel_path() == KernelPath::Fused) {
+  if (kernel_path() == KernelPath::Fused && folding_enabled.load()) {
     auto folded = current_fold_cache();
     if (folded->usable) return forward_layers(x, false, step, folded.get());
   }

@@ -164,6 +164,13 @@ MLBN_API mlbn_status mlbn_network_evaluate(mlbn_network* network, const float* i
 MLBN_API mlbn_status mlbn_network_folding_active(mlbn_network* network, int32_t* active) {
   return guarded("network_folding_active", [&] {
     Network& net = checked(network);
-    *active = kernel_path() == KernelPath::Fused && net.fold_state_usable() ? 1 : 0;
+    *active = kernel_path() == KernelPath::Fused && net.folding_enabled.load() && net.fold_state_usable() ? 1 : 0;
+  });
+}
+
+MLBN_API mlbn_status mlbn_network_set_folding(mlbn_network* network, int32_t enabled) {
+  return guarded("network_set_folding", [&] {
+    require(network != nullptr, "network is null");
+    network->folding_enabled.store(enabled != 0);
   });
 }

@@ -47,12 +47,14 @@ internal static class TrainCommand
         var evaluateEvery = new Option<int?>("--evaluate-every") { Description = "Steps between inference-mode evaluations on the training batch and test rows (default 100)." };
         var trainRows = DataOptions.Rows("--train-rows", "Train on the first N training images only (shrunk data for quick runs).");
         var testRows = DataOptions.Rows("--test-rows", "Evaluate on the first N test images only.");
+        var lastBatch = new Option<string?>("--last-batch") { Description = "The partial batch left at the end of each epoch: drop (default), keep (a smaller batch; a batch norm then needs at least two values per channel) or merge (into the previous batch)." };
+        lastBatch.AcceptOnlyFromAmong("drop", "keep", "merge");
         var classes = DataOptions.Classes("Train and evaluate on these classes only (the model keeps every class's output), e.g. to pre-train for 'mlbn finetune'.");
 
         var command = new Command("train", "Train the seed's batch-normalized CNN, show progress, print test metrics and save the model.")
         {
             data, model, recipe, epochs, iterations, batchSize, noBatchNorm, decay, learningRate, learningRateDecay, learningRateDecaySteps, optimizer, keepProbability, seed, threads, device,
-            restart, checkpoint, checkpointEvery, evaluateEvery, trainRows, testRows, classes,
+            restart, checkpoint, checkpointEvery, evaluateEvery, trainRows, testRows, classes, lastBatch,
         };
         DataOptions.EpochsOrIterations(command, epochs, iterations);
         foreach (var positive in new Option[] { epochs, iterations, batchSize, checkpointEvery, learningRateDecaySteps })
@@ -94,6 +96,7 @@ internal static class TrainCommand
                 CheckpointPath = parse.GetValue(checkpoint) ?? modelPath + ".checkpoint",
                 CheckpointEvery = parse.GetValue(checkpointEvery) ?? options.CheckpointEvery,
                 EvaluateEvery = parse.GetValue(evaluateEvery) ?? options.EvaluateEvery,
+                LastBatch = parse.GetValue(lastBatch) is string policy ? Enum.Parse<LastBatchPolicy>(policy, ignoreCase: true) : options.LastBatch,
             };
             var batchNorm = DataOptions.ValidatedOptions(options, parse.GetValue(decay));
 

@@ -29,7 +29,8 @@ public static class BatchNormHorizon
         var seen = new HashSet<double>();
         for (int i = 0; i < spec.Layers.Count; i++)
         {
-            if (spec.Layers[i] is not BatchNormLayer bn || !seen.Add(bn.Options.MovingAverageDecay))
+            // Warm-up and cumulative averages carry no start-up bias, so a long horizon costs them nothing.
+            if (spec.Layers[i] is not BatchNormLayer bn || bn.Options.MovingStatistics != MovingStatistics.ExponentialAverage || !seen.Add(bn.Options.MovingAverageDecay))
             {
                 continue;
             }
@@ -47,11 +48,19 @@ public static class BatchNormHorizon
                 DiagnosticSeverity.Warning,
                 string.Create(CultureInfo.InvariantCulture,
                     $"decay {decay:0.#####} averages over about {horizon:0} steps (1/(1 - decay)) and needs about {horizon * StepsPerHorizon:0} to warm up, but training plans {plannedSteps} steps: at the end the initial moving statistics (mean 0, variance 1) still weigh {remaining:P1}."),
-                string.Create(CultureInfo.InvariantCulture,
-                    $"Lower the decay to at most {Math.Max(0, 1 - StepsPerHorizon / plannedSteps):0.###} (the seed uses 0.95 for MNIST), train longer, or recalibrate the statistics from data after training (mlbn recalibrate)."),
+                Suggestion(plannedSteps),
                 i));
         }
 
         return findings;
+    }
+
+    private static string Suggestion(long plannedSteps)
+    {
+        double decay = 1 - (StepsPerHorizon / plannedSteps);
+        string lower = decay >= 0.5
+            ? string.Create(CultureInfo.InvariantCulture, $"Lower the decay to at most {decay:0.###} (the seed uses 0.95 for MNIST), ")
+            : "Use MovingStatistics.ExponentialAverageWithWarmUp or CumulativeAverage (a run this short leaves no decay a horizon to average over), ";
+        return lower + "train longer, or recalibrate the statistics from data after training (mlbn recalibrate).";
     }
 }

@@ -11,6 +11,7 @@ namespace Ml.BatchNorm.Engine;
 public sealed class Network : IDisposable
 {
     private readonly NetworkHandle _handle;
+    private bool _allowFolding = true;
 
     /// <summary>Builds the network with weights drawn from <paramref name="seed"/> on <paramref name="device"/> ("cpu", "cuda", "cuda:N").</summary>
     public Network(NetworkSpec spec, ulong seed = 1, string device = "cpu")
@@ -46,6 +47,21 @@ public sealed class Network : IDisposable
     public int OutputSize { get; }
 
     internal NetworkHandle Handle => _handle;
+
+    /// <summary>
+    /// Whether scoring may fold each batch norm into the convolution or dense layer before it (default true). Off,
+    /// inference runs every batch norm as its own layer (with the same moving statistics): slower, and the reference
+    /// the folded weights are checked against.
+    /// </summary>
+    public bool AllowBatchNormFolding
+    {
+        get => _allowFolding;
+        set
+        {
+            NativeMethods.NetworkSetFolding(_handle, value ? 1 : 0).ThrowIfFailed();
+            _allowFolding = value;
+        }
+    }
 
     /// <summary>
     /// Whether scoring runs with each batch norm folded into the convolution or dense layer before it

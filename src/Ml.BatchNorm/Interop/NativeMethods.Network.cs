@@ -23,6 +23,9 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(NativeLibraryName.Value, EntryPoint = "mlbn_network_folding_active")]
     internal static partial NativeStatus NetworkFoldingActive(NetworkHandle network, out int active);
 
+    [LibraryImport(NativeLibraryName.Value, EntryPoint = "mlbn_network_set_folding")]
+    internal static partial NativeStatus NetworkSetFolding(NetworkHandle network, int enabled);
+
     [LibraryImport(NativeLibraryName.Value, EntryPoint = "mlbn_network_evaluate")]
     internal static partial NativeStatus NetworkEvaluate(NetworkHandle network, float* input, long* labels, long batch, out double lossSum, out long correct);
 

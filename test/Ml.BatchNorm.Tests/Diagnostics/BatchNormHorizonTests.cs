@@ -31,4 +31,21 @@ public sealed class BatchNormHorizonTests
         Assert.AreEqual(20, BatchNormHorizon.Horizon(0.95), 1e-9);
         Assert.AreEqual(1000, BatchNormHorizon.Horizon(0.999), 1e-6);
     }
+
+    [TestMethod]
+    public void AveragesWithoutStartUpBiasAreQuiet()
+    {
+        foreach (var mode in new[] { MovingStatistics.ExponentialAverageWithWarmUp, MovingStatistics.CumulativeAverage })
+        {
+            Assert.IsEmpty(BatchNormHorizon.Check(SeedNetworks.Model1(new BatchNormOptions { MovingAverageDecay = 0.999, MovingStatistics = mode }), 200), mode.ToString());
+        }
+    }
+
+    [TestMethod]
+    public void AVeryShortRunIsNotToldToUseADecayOfZero()
+    {
+        var finding = BatchNormHorizon.Check(SeedNetworks.Model1(new BatchNormOptions()), 2).Single();
+        StringAssert.Contains(finding.Suggestion, "ExponentialAverageWithWarmUp");
+        Assert.DoesNotContain("at most 0", finding.Suggestion);
+    }
 }

@@ -88,4 +88,27 @@ public sealed class BatchNormFoldingTests
         NativeRuntime.SetKernelPath(KernelPath.Plain);
         Assert.IsFalse(model1.IsBatchNormFolded);
     }
+
+    [TestMethod]
+    public void FoldingCanBeTurnedOffPerNetwork()
+    {
+        using var network = TrainedALittle(new BatchNormOptions());
+        var input = BatchNormReference.RandomInput(5 * 784, seed: 9, offset: 0.5, scale: 0.5);
+        var folded = Logits(network, input, 5, KernelPath.Fused);
+        Assert.IsTrue(network.IsBatchNormFolded);
+
+        network.AllowBatchNormFolding = false;
+        Assert.IsFalse(network.AllowBatchNormFolding);
+        Assert.IsFalse(network.IsBatchNormFolded);
+        var unfolded = Logits(network, input, 5, KernelPath.Fused);
+        var plain = Logits(network, input, 5, KernelPath.Plain);
+        NativeRuntime.SetKernelPath(KernelPath.Fused);
+        Assert.IsGreaterThan(0, BatchNormReference.RelativeError(unfolded, folded.Select(v => (double)v).ToArray()), "the unfolded path computes differently");
+        Assert.IsLessThan(Tolerance, BatchNormReference.RelativeError(unfolded, folded.Select(v => (double)v).ToArray()));
+        Assert.IsLessThan(Tolerance, BatchNormReference.RelativeError(unfolded, plain.Select(v => (double)v).ToArray()));
+
+        network.AllowBatchNormFolding = true;
+        Assert.IsTrue(network.IsBatchNormFolded);
+        CollectionAssert.AreEqual(folded, Logits(network, input, 5, KernelPath.Fused), "folded again, bit for bit");
+    }
 }
