@@ -6,9 +6,10 @@
 #   dataset-fashion-mnist  the default training data, /usr/share/datasets/fashion-mnist
 #   python3-torch          the PyTorch peer used by the benchmarks (same libtorch)
 #   libopencv-imgcodecs-dev libopencv-imgproc-dev   PNG/JPEG decoding and resizing
+#   libdnnl-dev            oneDNN headers: the dense layers' matrix products (libtorch's own oneDNN)
 set -euo pipefail
 packages=(libtorch-dev libopenblas0-pthread cmake g++ dataset-fashion-mnist python3-torch
-          libopencv-imgcodecs-dev libopencv-imgproc-dev)
+          libopencv-imgcodecs-dev libopencv-imgproc-dev libdnnl-dev)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

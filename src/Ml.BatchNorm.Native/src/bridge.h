@@ -141,6 +141,9 @@ std::string layer_label(size_t index, const char* kind);
 enum class KernelPath { Fused = 0, Plain = 1 };
 KernelPath kernel_path();
 bool fused_crelu_pool_applies(const torch::Tensor& x);
+// Dense layers through oneDNN's matmul (CPU float32, more than one row); at::linear's results otherwise.
+bool onednn_dense_applies(const torch::Tensor& x, const torch::Tensor& weight);
+torch::Tensor onednn_dense(const torch::Tensor& x, const torch::Tensor& weight, const torch::Tensor& bias);
 torch::Tensor fused_crelu_max_pool(const torch::Tensor& x, int64_t kernel, int64_t stride, bool ceil_mode);
 
 }  // namespace mlbn

@@ -139,6 +139,9 @@ torch::Tensor dense_forward(const torch::Tensor& x, const torch::Tensor& weight,
     auto y = bias.defined() ? at::addmv(bias, weight, x[0]) : at::mv(weight, x[0]);
     return y.unsqueeze(0);
   }
+  if (fused && onednn_dense_applies(x, weight)) {
+    return onednn_dense(x, weight, bias);
+  }
   return at::linear(x, weight, bias);
 }
 
@@ -163,7 +166,7 @@ torch::Tensor layer_forward(Network& net, size_t index, const torch::Tensor& x, 
     case MLBN_LAYER_CONVOLUTION:
       return conv_forward(layer, x);
     case MLBN_LAYER_DENSE:
-      return at::linear(x, layer.weight, layer.bias);
+      return dense_forward(x, layer.weight, layer.bias, kernel_path() == KernelPath::Fused);
     case MLBN_LAYER_BATCH_NORM:
       return batch_norm_forward(net, index, x, training);
     case MLBN_LAYER_CRELU:
