@@ -83,7 +83,9 @@ internal static class ScoreThroughput
             latency = new Latency(ms.Length, Percentile(ms, 50), Percentile(ms, 99));
         }
 
-        return new ThroughputResult("ml.batchnorm", model, batchSize, torch, blas, times.Count, seconds, n / seconds, LatencyMs: latency);
+        return new ThroughputResult("ml.batchnorm", model, batchSize, torch, blas, times.Count, seconds, n / seconds, LatencyMs: latency,
+            FlopsPerImage: FlopCount.ForwardPerImage(PeerFiles.Spec(model)), InstructionSet: KernelOptions.InstructionSetName(), KernelPath: KernelOptions.KernelPathName(),
+            PeakRssMb: PeakMemory.ResidentMegabytes());
     }
 
     // Linear interpolation between closest ranks, as numpy.percentile does by default.

@@ -13,7 +13,11 @@ internal sealed record ThroughputResult(
     [property: JsonPropertyName("seconds")] double Seconds,
     [property: JsonPropertyName("images_per_second")] double ImagesPerSecond,
     [property: JsonPropertyName("final_loss")] double? FinalLoss = null,
-    [property: JsonPropertyName("latency_ms")] Latency? LatencyMs = null);
+    [property: JsonPropertyName("latency_ms")] Latency? LatencyMs = null,
+    [property: JsonPropertyName("flops_per_image")] double? FlopsPerImage = null,
+    [property: JsonPropertyName("instruction_set")] string? InstructionSet = null,
+    [property: JsonPropertyName("kernel_path")] string? KernelPath = null,
+    [property: JsonPropertyName("peak_rss_mb")] double? PeakRssMb = null);
 
 /// <summary>Per-image latency percentiles in milliseconds.</summary>
 internal sealed record Latency(

@@ -27,11 +27,14 @@ internal static class TrainThroughput
         var exportInit = new Option<string?>("--export-init") { Description = "Write the initial weights (safetensors) for the peer." };
         var exportOrder = new Option<string?>("--export-order") { Description = "Write the row order (int32 little-endian) of every timed and warm-up batch for the peer." };
         var json = new Option<string?>("--json");
-        var command = new Command("train-throughput", "Images/s of training steps (Adam 1e-3).") { data, model, batch, threads, steps, warmup, seed, exportInit, exportOrder, json };
+        var isa = KernelOptions.InstructionSetOption();
+        var path = KernelOptions.KernelPathOption();
+        var command = new Command("train-throughput", "Images/s of training steps (Adam 1e-3), and the peak resident memory.") { data, model, batch, threads, steps, warmup, seed, exportInit, exportOrder, json, isa, path };
         command.SetAction(p =>
         {
+            KernelOptions.Apply(p.GetValue(isa)!, p.GetValue(path)!);
             var result = Run(p.GetValue(data)!, p.GetValue(model)!, p.GetValue(batch), p.GetValue(threads), p.GetValue(steps), p.GetValue(warmup), p.GetValue(seed), p.GetValue(exportInit), p.GetValue(exportOrder));
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ml.batchnorm {result.Model} batch {result.BatchSize} threads torch={result.TorchThreads} blas={result.BlasThreads}: {result.ImagesPerSecond:F0} images/s ({result.Steps} steps, {result.Seconds:F2} s)"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ml.batchnorm {result.Model} batch {result.BatchSize} threads torch={result.TorchThreads} blas={result.BlasThreads} kernels={result.KernelPath}/{result.InstructionSet}: {result.ImagesPerSecond:F0} images/s, {result.ImagesPerSecond * result.FlopsPerImage / 1e9:F1} GFLOP/s ({result.Steps} steps, {result.Seconds:F2} s), peak RSS {result.PeakRssMb:F0} MB"));
             PeerFiles.WriteResult(result, p.GetValue(json));
 
             return 0;
@@ -80,6 +83,8 @@ internal static class TrainThroughput
 
         double seconds = clock.Elapsed.TotalSeconds;
         var (torch, blas) = NativeRuntime.ThreadsInEffect();
-        return new ThroughputResult("ml.batchnorm", model, batchSize, torch, blas, steps, seconds, images / seconds, loss);
+        return new ThroughputResult("ml.batchnorm", model, batchSize, torch, blas, steps, seconds, images / seconds, loss,
+            FlopsPerImage: FlopCount.TrainingPerImage(spec), InstructionSet: KernelOptions.InstructionSetName(), KernelPath: KernelOptions.KernelPathName(),
+            PeakRssMb: PeakMemory.ResidentMegabytes());
     }
 }

@@ -263,6 +263,34 @@ def score(args, model):
     return out
 
 
+def data_open(args):
+    """Seconds to open and decode the training set's gzip IDX files with gzip + numpy, median of
+    --repetitions (the same work as the C# side's loader: bytes in memory, not yet floats)."""
+    times = []
+    for _ in range(args.repetitions):
+        t0 = time.perf_counter()
+        images = read_idx(os.path.join(args.data, "train-images-idx3-ubyte.gz"))
+        labels = read_idx(os.path.join(args.data, "train-labels-idx1-ubyte.gz"))
+        times.append(time.perf_counter() - t0)
+    if images.shape[0] != labels.shape[0]:
+        sys.exit("image and label counts differ")
+    median = sorted(times)[len(times) // 2]
+    return {"steps": len(times), "seconds": median, "all_seconds": times,
+            "images_per_second": images.shape[0] / median, "images": int(images.shape[0])}
+
+
+def peak_rss_mb():
+    """Peak resident memory of this process (VmHWM), in MiB."""
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024.0
+    except OSError:
+        pass
+    return None
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--data", default="/usr/share/datasets/fashion-mnist")
@@ -278,7 +306,8 @@ def main():
     ap.add_argument("--order", help="raw little-endian int32 row indices into the training set")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--json", help="write results to this file")
-    ap.add_argument("--mode", choices=["train", "score"], default="train")
+    ap.add_argument("--mode", choices=["train", "score", "data-open"], default="train")
+    ap.add_argument("--repetitions", type=int, default=5, help="data-open repetitions")
     ap.add_argument("--latency-samples", type=int, default=500, help="single images timed when --batch-size 1")
     args = ap.parse_args()
 
@@ -295,7 +324,16 @@ def main():
                           {"model": args.model, "framework": "pytorch"})
     torch.manual_seed(args.seed)  # training randomness (dropout) independent of how weights were made
 
+    if args.mode == "data-open":
+        res = data_open(args)
+        print(f"pytorch data-open {res['images']} images: median {res['seconds']:.3f} s "
+              f"(all: {', '.join(f'{t:.3f}' for t in res['all_seconds'])})")
+        if args.json:
+            with open(args.json, "w") as f:
+                json.dump({"framework": "pytorch", "model": "data-open", "threads": threads, **res}, f, indent=2)
+        return
     res = train(args, model) if args.mode == "train" else score(args, model)
+    res["peak_rss_mb"] = peak_rss_mb()
     result = {"framework": "pytorch", "torch_version": torch.__version__, "model": args.model,
               "mode": args.mode, "batch_size": args.batch_size, "threads": threads,
               "optimizer": args.optimizer if args.mode == "train" else None, **res}
@@ -304,7 +342,7 @@ def main():
           f"threads torch={threads['torch']} blas={threads['blas']}")
     print(f"  {res['steps']} steps in {res['seconds']:.3f} s -> {res['images_per_second']:.1f} images/s")
     if args.mode == "train":
-        print(f"  loss: first {res['first_loss']:.6f}  final {res['final_loss']:.6f}")
+        print(f"  loss: first {res['first_loss']:.6f}  final {res['final_loss']:.6f}  peak RSS {res['peak_rss_mb']:.0f} MB")
     else:
         print(f"  test loss {res['final_loss']:.4f}  accuracy {res['accuracy']:.4f}")
         if "latency_ms" in res:

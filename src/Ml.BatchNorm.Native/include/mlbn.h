@@ -193,3 +193,20 @@ MLBN_API mlbn_status mlbn_image_resize(const uint8_t* source, int32_t height, in
 // Converts interleaved BGR pixels to grey (OpenCV's COLOR_BGR2GRAY) into height * width bytes.
 MLBN_API mlbn_status mlbn_image_bgr_to_gray(const uint8_t* source, int32_t height, int32_t width,
                                             uint8_t* destination);
+
+// Instruction set of the bridge's own vectorized kernels (fused CReLU + max-pool): 0 = auto (the
+// widest the CPU supports, the default), 1 = scalar, 2 = AVX2, 3 = AVX-512 (avx512f). Forcing a set
+// the CPU lacks returns MLBN_NOT_AVAILABLE. Process-wide; tests force each set in turn.
+MLBN_API mlbn_status mlbn_set_instruction_set(int32_t set);
+// The set in use now (1, 2 or 3; never 0).
+MLBN_API mlbn_status mlbn_instruction_set_in_effect(int32_t* set);
+
+// Benchmarks only (bench/), not part of the library's surface. The machine's ceiling in GFLOP/s,
+// best of `repetitions`: a 5x5 convolution (64 -> 64 channels, 28x28, batch 64) through libtorch's
+// oneDNN path, and a 2048x2048 single-precision matrix product through OpenBLAS.
+MLBN_API mlbn_status mlbn_bench_ceiling(int32_t repetitions, double* conv_gflops, double* sgemm_gflops);
+// Seconds (best of `iterations`) of one forward + backward of max-pool 2 over CReLU on a random
+// batch x channels x height x width tensor: path 0 the fused kernel in the current instruction
+// set, 1 libtorch's plain operators (relu(cat(x, -x)) then max-pool).
+MLBN_API mlbn_status mlbn_bench_crelu_pool(int32_t path, int64_t batch, int64_t channels, int64_t height,
+                                           int64_t width, int32_t iterations, double* seconds);

@@ -26,6 +26,12 @@ internal static partial class NativeMethods
     [LibraryImport(NativeLibraryName.Value, EntryPoint = "mlbn_set_kernel_path")]
     internal static partial NativeStatus SetKernelPath(KernelPath path);
 
+    [LibraryImport(NativeLibraryName.Value, EntryPoint = "mlbn_set_instruction_set")]
+    internal static partial NativeStatus SetInstructionSet(InstructionSet set);
+
+    [LibraryImport(NativeLibraryName.Value, EntryPoint = "mlbn_instruction_set_in_effect")]
+    internal static partial NativeStatus InstructionSetInEffect(out InstructionSet set);
+
     [LibraryImport(NativeLibraryName.Value, EntryPoint = "mlbn_device_validate", StringMarshalling = StringMarshalling.Utf8)]
     internal static partial NativeStatus DeviceValidate(string device);
 

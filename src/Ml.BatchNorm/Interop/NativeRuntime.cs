@@ -29,6 +29,23 @@ public static class NativeRuntime
     /// </summary>
     internal static void SetKernelPath(KernelPath path) => NativeMethods.SetKernelPath(path).ThrowIfFailed();
 
+    /// <summary>
+    /// Forces the instruction set of the bridge's vectorized kernels for the whole process, or with
+    /// <see cref="InstructionSet.Auto"/> returns to the widest one the CPU supports. Forcing a set the
+    /// CPU lacks throws <see cref="NativeException"/> (status NotAvailable) and changes nothing.
+    /// </summary>
+    internal static void SetInstructionSet(InstructionSet set) => NativeMethods.SetInstructionSet(set).ThrowIfFailed();
+
+    /// <summary>The instruction set the vectorized kernels use now (never <see cref="InstructionSet.Auto"/>).</summary>
+    internal static InstructionSet InstructionSetInEffect
+    {
+        get
+        {
+            NativeMethods.InstructionSetInEffect(out var set).ThrowIfFailed();
+            return set;
+        }
+    }
+
     /// <summary>Number of CUDA devices libtorch sees (0 for a CPU-only build).</summary>
     public static int CudaDeviceCount
     {
