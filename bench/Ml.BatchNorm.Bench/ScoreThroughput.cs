@@ -25,11 +25,17 @@ internal static class ScoreThroughput
         var seed = new Option<ulong>("--seed") { DefaultValueFactory = _ => 1 };
         var exportInit = new Option<string?>("--export-init");
         var json = new Option<string?>("--json");
-        var command = new Command("score-throughput", "Images/s of inference-mode scoring; p50/p99 latency at batch 1.") { data, model, batch, threads, warmup, latencySamples, seed, exportInit, json };
+        var through = new Option<string>("--through")
+        {
+            Description = "At batch 1: score each image through a prediction engine over the model (engine, what a server does) or through Network.Score (network).",
+            DefaultValueFactory = _ => "engine",
+        };
+        through.AcceptOnlyFromAmong("engine", "network");
+        var command = new Command("score-throughput", "Images/s of inference-mode scoring; p50/p99 latency at batch 1.") { data, model, batch, threads, warmup, latencySamples, seed, exportInit, json, through };
         command.SetAction(p =>
         {
-            var result = Run(p.GetValue(data)!, p.GetValue(model)!, p.GetValue(batch), p.GetValue(threads), p.GetValue(warmup), p.GetValue(latencySamples), p.GetValue(seed), p.GetValue(exportInit));
-            string latency = result.LatencyMs is { } l ? string.Create(CultureInfo.InvariantCulture, $", latency p50 {l.P50:F3} ms p99 {l.P99:F3} ms") : "";
+            var result = Run(p.GetValue(data)!, p.GetValue(model)!, p.GetValue(batch), p.GetValue(threads), p.GetValue(warmup), p.GetValue(latencySamples), p.GetValue(seed), p.GetValue(exportInit), p.GetValue(through) == "engine");
+            string latency = result.LatencyMs is { } l ? string.Create(CultureInfo.InvariantCulture, $", latency p50 {l.P50:F3} ms p99 {l.P99:F3} ms (through {p.GetValue(through)})") : "";
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ml.batchnorm {result.Model} score batch {result.BatchSize} threads torch={result.TorchThreads} blas={result.BlasThreads}: {result.ImagesPerSecond:F0} images/s{latency}"));
             PeerFiles.WriteResult(result, p.GetValue(json));
 
@@ -38,7 +44,7 @@ internal static class ScoreThroughput
         return command;
     }
 
-    private static ThroughputResult Run(string folder, string model, int batchSize, int threads, int warmup, int latencySamples, ulong seed, string? exportInit)
+    private static ThroughputResult Run(string folder, string model, int batchSize, int threads, int warmup, int latencySamples, ulong seed, string? exportInit, bool throughEngine)
     {
         NativeRuntime.SetThreads(threads);
         var test = IdxDataFolder.Open(folder).LoadTest();
@@ -58,11 +64,24 @@ internal static class ScoreThroughput
         }
 
         var probabilities = new float[batchSize * network.OutputSize];
+        Action<int, int> score = (start, rows) => network.Score(images.AsSpan(start * network.InputSize, rows * network.InputSize), rows, probabilities);
+        if (batchSize == 1 && throughEngine)
+        {
+            // The engine owns a wrapper of the same network; the network is disposed once, below.
+            var chain = Pipeline.EngineModelPipeline.Create(new TrainedNetwork(network, test.LabelNames, null), threads, out _);
+            var engine = new MlBnContext().Model.CreatePredictionEngine<ImageRow, ScoreRow>(chain);
+            var row = new ImageRow();
+            score = (start, _) =>
+            {
+                images.AsSpan(start * network.InputSize, network.InputSize).CopyTo(row.Image);
+                engine.Predict(row).Score.CopyTo(probabilities, 0);
+            };
+        }
+
         for (int i = 0; i < warmup; i++)
         {
             int start = (i * batchSize) % n;
-            int rows = Math.Min(batchSize, n - start);
-            network.Score(images.AsSpan(start * network.InputSize, rows * network.InputSize), rows, probabilities);
+            score(start, Math.Min(batchSize, n - start));
         }
 
         var times = new List<double>();
@@ -70,7 +89,7 @@ internal static class ScoreThroughput
         {
             int rows = Math.Min(batchSize, n - start);
             long t0 = Stopwatch.GetTimestamp();
-            network.Score(images.AsSpan(start * network.InputSize, rows * network.InputSize), rows, probabilities);
+            score(start, rows);
             times.Add(Stopwatch.GetElapsedTime(t0).TotalSeconds);
         }
 
