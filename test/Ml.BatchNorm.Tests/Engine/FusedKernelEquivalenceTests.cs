@@ -3,7 +3,7 @@ using Ml.BatchNorm.Interop;
 
 namespace Ml.BatchNorm.Tests.Engine;
 
-/// <summary>The fused CReLU + max-pool kernel against libtorch's plain operators, on awkward shapes.</summary>
+/// <summary>The fused kernels (CReLU + max-pool, oneDNN dense products, optimizer updates) against libtorch's plain operators, on awkward shapes.</summary>
 [TestClass]
 public sealed class FusedKernelEquivalenceTests
 {
@@ -80,10 +80,47 @@ public sealed class FusedKernelEquivalenceTests
             TrainState(KernelPath.Fused, spec, input, labels, batch, kind, beta1, beta2, nesterov, 0.01, 0.05, steps: 4));
     }
 
-    private static Dictionary<string, float[]> TrainState(KernelPath path, NetworkSpec spec, float[] input, long[] labels, int batch, NativeOptimizerKind kind, double beta1, double beta2, bool nesterov, double weightDecay, double learningRate, int steps)
+    // Non-default batch-norm modes run on libtorch's operators on both paths; the fused kernels around them (CReLU +
+    // pool, the dense products, the optimizer) must give the same training as the plain path.
+    [TestMethod]
+    [DataRow("renorm")]
+    [DataRow("ghost")]
+    [DataRow("warm-up")]
+    [DataRow("cumulative")]
+    [DataRow("statistics-frozen")]
+    public void NonDefaultBatchNormModesTrainAlikeOnBothPaths(string mode)
+    {
+        var options = mode switch
+        {
+            "renorm" => new BatchNormOptions { Renorm = true, RenormMaxR = 1.5, RenormMaxD = 0.5 },
+            "ghost" => new BatchNormOptions { GhostBatchSize = 4 },
+            "warm-up" => new BatchNormOptions { MovingStatistics = MovingStatistics.ExponentialAverageWithWarmUp },
+            "cumulative" => new BatchNormOptions { MovingStatistics = MovingStatistics.CumulativeAverage },
+            _ => new BatchNormOptions(),
+        };
+        var spec = new NetworkSpec(1, 13, 11,
+        [
+            new ConvolutionLayer(5, 3), new BatchNormLayer(options with { Scale = true }), new CReluLayer(), new MaxPoolLayer(2),
+            new FlattenLayer(), new DenseLayer(6, UseBias: false), new BatchNormLayer(options), new CReluLayer(), new DenseLayer(3),
+        ]);
+        const int batch = 12;
+        var input = BatchNormReference.RandomInput(batch * 13 * 11, seed: 9);
+        var labels = Enumerable.Range(0, batch).Select(i => (long)(i % 3)).ToArray();
+        var policy = mode == "statistics-frozen" ? BatchNormFineTuning.StatisticsFrozen : BatchNormFineTuning.Full;
+        AssertSameState(
+            TrainState(KernelPath.Plain, spec, input, labels, batch, NativeOptimizerKind.Adam, 0.9, 0.999, false, 0, 0.01, steps: 4, policy),
+            TrainState(KernelPath.Fused, spec, input, labels, batch, NativeOptimizerKind.Adam, 0.9, 0.999, false, 0, 0.01, steps: 4, policy));
+    }
+
+    private static Dictionary<string, float[]> TrainState(KernelPath path, NetworkSpec spec, float[] input, long[] labels, int batch, NativeOptimizerKind kind, double beta1, double beta2, bool nesterov, double weightDecay, double learningRate, int steps, BatchNormFineTuning policy = BatchNormFineTuning.Full)
     {
         NativeRuntime.SetKernelPath(path);
         using var network = new Network(spec, seed: 6);
+        if (policy != BatchNormFineTuning.Full)
+        {
+            network.SetBatchNormFineTuning(policy);
+        }
+
         network.SetOptimizer(kind, beta1, beta2, 1e-8, weightDecay, initialAccumulator: 0.1, nesterov);
         for (int step = 0; step < steps; step++)
         {
