@@ -9,14 +9,6 @@ namespace Ml.BatchNorm.Tests.Samples;
 [TestClass]
 public sealed class CommandLineTests
 {
-    private static (int Exit, string Output, string Error) Run(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        int exit = MlbnCommandLine.Run(args, output, error);
-        return (exit, output.ToString(), error.ToString());
-    }
-
     [TestMethod]
     [DataRow("train", "--no-such-option")]
     [DataRow("train", "--epochs", "1", "--iterations", "5")]
@@ -29,7 +21,7 @@ public sealed class CommandLineTests
     [DataRow("no-such-command")]
     public void UsageErrorsExitWithTwo(params string[] args)
     {
-        var (exit, _, error) = Run(args);
+        var (exit, _, error) = Mlbn.Run(args);
         Assert.AreEqual(ExitCodes.UsageError, exit, error);
         StringAssert.StartsWith(error, "error:");
     }
@@ -37,21 +29,21 @@ public sealed class CommandLineTests
     [TestMethod]
     public void DecayOutOfRangeNamesTheOption()
     {
-        var (_, _, error) = Run("train", "--decay", "1.5");
+        var (_, _, error) = Mlbn.Run("train", "--decay", "1.5");
         StringAssert.Contains(error, "MovingAverageDecay");
     }
 
     [TestMethod]
     public void HelpListsTheCommandsAndExitsWithZero()
     {
-        var (exit, output, _) = Run("--help");
+        var (exit, output, _) = Mlbn.Run("--help");
         Assert.AreEqual(0, exit);
         foreach (var command in new[] { "train", "evaluate", "predict" })
         {
             StringAssert.Contains(output, command);
         }
 
-        var (trainExit, trainHelp, _) = Run("train", "--help");
+        var (trainExit, trainHelp, _) = Mlbn.Run("train", "--help");
         Assert.AreEqual(0, trainExit);
         foreach (var flag in new[] { "--data", "--epochs", "--iterations", "--batch-size", "--no-batch-norm", "--decay", "--learning-rate", "--recipe", "--restart", "--seed", "--threads", "--device", "--model" })
         {
@@ -63,12 +55,12 @@ public sealed class CommandLineTests
     public void RuntimeErrorsExitWithOneAndOneLine()
     {
         using var folder = new TempFolder();
-        var (exit, _, error) = Run("evaluate", "--model", folder.File("missing.zip"));
+        var (exit, _, error) = Mlbn.Run("evaluate", "--model", folder.File("missing.zip"));
         Assert.AreEqual(ExitCodes.RuntimeError, exit);
         StringAssert.Contains(error, "missing.zip");
         Assert.AreEqual(1, error.Trim().Split('\n').Length, error);
 
-        var (dataExit, _, dataError) = Run("train", "--data", folder.File("no-such-folder"), "--iterations", "1", "--model", folder.File("m.zip"));
+        var (dataExit, _, dataError) = Mlbn.Run("train", "--data", folder.File("no-such-folder"), "--iterations", "1", "--model", folder.File("m.zip"));
         Assert.AreEqual(ExitCodes.RuntimeError, dataExit);
         StringAssert.Contains(dataError, "no-such-folder");
     }
@@ -79,7 +71,7 @@ public sealed class CommandLineTests
         _ = FashionMnist.Test; // inconclusive without the data
         using var folder = new TempFolder();
         string model = folder.File("model.zip");
-        var (exit, _, error) = Run("train", "--train-rows", "640", "--test-rows", "200", "--iterations", "15", "--batch-size", "32", "--threads", "2", "--model", model);
+        var (exit, _, error) = Mlbn.Run("train", "--train-rows", "640", "--test-rows", "200", "--iterations", "15", "--batch-size", "32", "--threads", "2", "--model", model);
         Assert.AreEqual(0, exit, error);
         Assert.IsTrue(File.Exists(model));
         Assert.IsFalse(File.Exists(model + ".checkpoint"), "a finished run leaves no checkpoint behind");
@@ -99,18 +91,8 @@ public sealed class CommandLineTests
 
         // ... and in a new process through `mlbn predict`, also one batch of 40.
         string csv = folder.File("predictions.csv");
-        string mlbn = Path.Combine(AppContext.BaseDirectory, "mlbn.dll");
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in new[] { mlbn, "predict", "--model", model, "--images", images, "--count", "40", "--threads", "2", "--output", csv })
-        {
-            start.ArgumentList.Add(a);
-        }
-
-        using var process = Process.Start(start)!;
-        string stdout = process.StandardOutput.ReadToEnd();
-        string stderr = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        Assert.AreEqual(0, process.ExitCode, stderr);
+        var (predictExit, stdout, stderr) = Mlbn.RunProcess("predict", "--model", model, "--images", images, "--count", "40", "--threads", "2", "--output", csv);
+        Assert.AreEqual(0, predictExit, stderr);
         StringAssert.Contains(stdout, "0: ");
 
         var lines = File.ReadAllLines(csv);
@@ -124,7 +106,7 @@ public sealed class CommandLineTests
     {
         using var folder = new TempFolder();
         string model = folder.File("model.zip");
-        var (exit, _, error) = Run("train", "--train-rows", "640", "--test-rows", "200", "--iterations", "10", "--batch-size", "32", "--threads", "2", "--model", model);
+        var (exit, _, error) = Mlbn.Run("train", "--train-rows", "640", "--test-rows", "200", "--iterations", "10", "--batch-size", "32", "--threads", "2", "--model", model);
         Assert.AreEqual(0, exit, error);
 
         // The first 20 test images as PNG files written from the IDX bytes, scored in this process from the IDX rows.
@@ -143,18 +125,8 @@ public sealed class CommandLineTests
         trained.Network.Score(input, 20, expected);
 
         string csv = folder.File("predictions.csv");
-        string mlbn = Path.Combine(AppContext.BaseDirectory, "mlbn.dll");
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in new[] { mlbn, "predict", "--model", model, "--images", pngs, "--threads", "2", "--output", csv })
-        {
-            start.ArgumentList.Add(a);
-        }
-
-        using var process = Process.Start(start)!;
-        string stdout = process.StandardOutput.ReadToEnd();
-        string stderr = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        Assert.AreEqual(0, process.ExitCode, stderr);
+        var (predictExit, stdout, stderr) = Mlbn.RunProcess("predict", "--model", model, "--images", pngs, "--threads", "2", "--output", csv);
+        Assert.AreEqual(0, predictExit, stderr);
         StringAssert.Contains(stdout, "image00.png: ");
         StringAssert.Contains(stdout, "image19.png: ");
 

@@ -9,37 +9,13 @@ namespace Ml.BatchNorm.Tests.Samples;
 [TestClass]
 public sealed class DiagnosticsCommandTests
 {
-    private static (int Exit, string Error) Run(params string[] args)
-    {
-        var error = new StringWriter();
-        int exit = MlbnCommandLine.Run(args, new StringWriter(), error);
-        return (exit, error.ToString());
-    }
-
-    /// <summary>Runs mlbn in a new process: the commands print through Spectre.Console's global console.</summary>
-    private static (int Exit, string Output, string Error) RunProcess(params string[] args)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "mlbn.dll"));
-        foreach (var a in args)
-        {
-            start.ArgumentList.Add(a);
-        }
-
-        using var process = Process.Start(start)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        string stdout = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        return (process.ExitCode, stdout, stderr.Result);
-    }
-
     [TestMethod]
     public void CompareBnWritesCurvesSvgAndTensorBoardOnShrunkData()
     {
         _ = FashionMnist.Test; // inconclusive without the data
         using var folder = new TempFolder();
         string output = folder.File("compare");
-        var (exit, error) = Run("compare-bn", "--train-rows", "2000", "--test-rows", "500", "--iterations", "40", "--every", "10", "--batch-size", "32", "--threads", "2", "--output", output);
+        var (exit, _, error) = Mlbn.Run("compare-bn", "--train-rows", "2000", "--test-rows", "500", "--iterations", "40", "--every", "10", "--batch-size", "32", "--threads", "2", "--output", output);
         Assert.AreEqual(0, exit, error);
 
         string[] csv = File.ReadAllLines(Path.Combine(output, "curves.csv"));
@@ -77,7 +53,7 @@ public sealed class DiagnosticsCommandTests
     [TestMethod]
     public void CompareBnRefusesBothEpochsAndIterations()
     {
-        var (exit, error) = Run("compare-bn", "--epochs", "1", "--iterations", "5");
+        var (exit, _, error) = Mlbn.Run("compare-bn", "--epochs", "1", "--iterations", "5");
         Assert.AreEqual(ExitCodes.UsageError, exit);
         StringAssert.Contains(error, "--epochs or --iterations");
     }
@@ -88,10 +64,10 @@ public sealed class DiagnosticsCommandTests
         _ = FashionMnist.Test;
         using var folder = new TempFolder();
         string model = folder.File("slow.zip");
-        var (trainExit, trainError) = Run("train", "--train-rows", "640", "--test-rows", "200", "--iterations", "15", "--batch-size", "32", "--decay", "0.999", "--threads", "2", "--model", model);
+        var (trainExit, _, trainError) = Mlbn.Run("train", "--train-rows", "640", "--test-rows", "200", "--iterations", "15", "--batch-size", "32", "--decay", "0.999", "--threads", "2", "--model", model);
         Assert.AreEqual(0, trainExit, trainError);
 
-        var (exit, output, error) = RunProcess("diagnose", "--model", model, "--batches", "2", "--test-rows", "256", "--threads", "2");
+        var (exit, output, error) = Mlbn.RunProcess("diagnose", "--model", model, "--batches", "2", "--test-rows", "256", "--threads", "2");
         Assert.AreEqual(0, exit, error);
         StringAssert.Contains(output, "network spec (lint)");
         StringAssert.Contains(output, "BN201", "decay 0.999 over 15 steps: horizon warning");

@@ -6,25 +6,17 @@ namespace Ml.BatchNorm.Tests.Samples;
 [TestClass]
 public sealed class FinetuneCommandTests
 {
-    private static (int Exit, string Error) Run(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        int exit = MlbnCommandLine.Run(args, output, error);
-        return (exit, error.ToString());
-    }
-
     [TestMethod]
     public void PretrainOnFiveClassesThenFineTuneOnTheOtherFiveUnderEveryPolicy()
     {
         _ = FashionMnist.Test; // inconclusive without the data
         using var folder = new TempFolder();
         string model = folder.File("pre.zip");
-        var (trainExit, trainError) = Run("train", "--classes", "0-4", "--train-rows", "640", "--test-rows", "200", "--iterations", "10", "--batch-size", "32", "--threads", "2", "--model", model);
+        var (trainExit, _, trainError) = Mlbn.Run("train", "--classes", "0-4", "--train-rows", "640", "--test-rows", "200", "--iterations", "10", "--batch-size", "32", "--threads", "2", "--model", model);
         Assert.AreEqual(0, trainExit, trainError);
 
         string output = folder.File("tuned");
-        var (exit, error) = Run("finetune", "--model", model, "--classes", "5-9", "--train-rows", "320", "--test-rows", "128", "--iterations", "4", "--batch-size", "32", "--threads", "2", "--output", output);
+        var (exit, _, error) = Mlbn.Run("finetune", "--model", model, "--classes", "5-9", "--train-rows", "320", "--test-rows", "128", "--iterations", "4", "--batch-size", "32", "--threads", "2", "--output", output);
         Assert.AreEqual(0, exit, error);
         foreach (string policy in new[] { "full", "statistics-frozen", "affine-frozen", "both-frozen" })
         {
@@ -49,7 +41,7 @@ public sealed class FinetuneCommandTests
     [DataRow(",")]
     public void BadClassListsAreUsageErrorsNamingTheOption(string text)
     {
-        var (exit, error) = Run("finetune", "--model", "m.zip", "--classes", text);
+        var (exit, _, error) = Mlbn.Run("finetune", "--model", "m.zip", "--classes", text);
         Assert.AreEqual(ExitCodes.UsageError, exit);
         StringAssert.Contains(error, "--classes");
     }

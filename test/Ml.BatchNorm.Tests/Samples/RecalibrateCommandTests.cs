@@ -6,25 +6,17 @@ namespace Ml.BatchNorm.Tests.Samples;
 [TestClass]
 public sealed class RecalibrateCommandTests
 {
-    private static (int Exit, string Output, string Error) Run(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        int exit = MlbnCommandLine.Run(args, output, error);
-        return (exit, output.ToString(), error.ToString());
-    }
-
     [TestMethod]
     public void RecalibrateWritesNewStatisticsAndReportsAccuracyBeforeAndAfter()
     {
         _ = FashionMnist.Test; // inconclusive without the data
         using var folder = new TempFolder();
         string model = folder.File("model.zip");
-        var (trainExit, _, trainError) = Run("train", "--train-rows", "640", "--test-rows", "200", "--iterations", "10", "--batch-size", "32", "--threads", "2", "--model", model);
+        var (trainExit, _, trainError) = Mlbn.Run("train", "--train-rows", "640", "--test-rows", "200", "--iterations", "10", "--batch-size", "32", "--threads", "2", "--model", model);
         Assert.AreEqual(0, trainExit, trainError);
 
         string recalibrated = folder.File("recalibrated.zip");
-        var (exit, _, error) = Run("recalibrate", "--model", model, "--output", recalibrated, "--train-rows", "640", "--test-rows", "200", "--batches", "5", "--batch-size", "64", "--threads", "2");
+        var (exit, _, error) = Mlbn.Run("recalibrate", "--model", model, "--output", recalibrated, "--train-rows", "640", "--test-rows", "200", "--batches", "5", "--batch-size", "64", "--threads", "2");
         Assert.AreEqual(0, exit, error);
 
         float[] before, after;
@@ -41,7 +33,7 @@ public sealed class RecalibrateCommandTests
         CollectionAssert.AreNotEqual(before, after, "the moving statistics must change");
 
         // Without --output the model file itself is replaced, with the same (seeded) result.
-        var (inPlaceExit, _, inPlaceError) = Run("recalibrate", "--model", model, "--train-rows", "640", "--test-rows", "200", "--batches", "5", "--batch-size", "64", "--threads", "2");
+        var (inPlaceExit, _, inPlaceError) = Mlbn.Run("recalibrate", "--model", model, "--train-rows", "640", "--test-rows", "200", "--batches", "5", "--batch-size", "64", "--threads", "2");
         Assert.AreEqual(0, inPlaceExit, inPlaceError);
         using var replaced = ModelFile.Load(model);
         CollectionAssert.AreEqual(after, replaced.Network.ReadTensor("1.running_var"));
@@ -53,7 +45,7 @@ public sealed class RecalibrateCommandTests
     [DataRow("recalibrate", "--model", "m.zip", "--batch-size", "-1")]
     public void UsageErrorsExitWithTwo(params string[] args)
     {
-        var (exit, _, error) = Run(args);
+        var (exit, _, error) = Mlbn.Run(args);
         Assert.AreEqual(ExitCodes.UsageError, exit, error);
     }
 }
