@@ -29,6 +29,21 @@ extern std::atomic<int64_t> live_handles;
 // Applies the configured thread count to the calling thread if it has not been applied there yet.
 void apply_threads_to_calling_thread();
 
+// Runs the enclosed inference on one OpenMP thread when active (libtorch's loops and oneDNN): a single
+// image's work is too small to share, and splitting it cost more than it saved. OpenBLAS's count is
+// process-wide, so it is left alone: changing it here would race with other threads scoring at the
+// same time and change their results. Restores the count on exit.
+class SingleThreadScope {
+ public:
+  explicit SingleThreadScope(bool active);
+  ~SingleThreadScope();
+  SingleThreadScope(const SingleThreadScope&) = delete;
+  SingleThreadScope& operator=(const SingleThreadScope&) = delete;
+
+ private:
+  int omp_before_ = 0;
+};
+
 torch::Device parse_device(const std::string& text);
 
 // Runs `body`, turning every exception into a status code and a thread-local message.

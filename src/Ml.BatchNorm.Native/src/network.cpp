@@ -142,6 +142,7 @@ MLBN_API mlbn_status mlbn_network_score(mlbn_network* network, const float* inpu
   return guarded("network_score", [&] {
     Network& net = checked(network);
     c10::InferenceMode inference;
+    SingleThreadScope single(batch == 1 && net.device.is_cpu());
     auto logits = net.forward(net.input_tensor(input, batch), /*training=*/false, 0);
     copy_out(at::softmax(logits.reshape({batch, -1}), 1), probabilities, batch * net.output_size());
   });

@@ -24,6 +24,18 @@ blas_get_fn blas_get() {
   return fn;
 }
 
+using omp_set_fn = void (*)(int);
+using omp_get_fn = int (*)();
+
+omp_set_fn omp_set() {
+  static omp_set_fn fn = reinterpret_cast<omp_set_fn>(dlsym(RTLD_DEFAULT, "omp_set_num_threads"));
+  return fn;
+}
+omp_get_fn omp_get() {
+  static omp_get_fn fn = reinterpret_cast<omp_get_fn>(dlsym(RTLD_DEFAULT, "omp_get_max_threads"));
+  return fn;
+}
+
 int32_t effective_count() {
   int32_t n = configured_threads.load();
   if (n > 0) return n;
@@ -49,6 +61,20 @@ void apply_threads_to_calling_thread() {
   auto get = blas_get();
   if (auto set = blas_set(); set && (!get || get() != n)) set(n);
   applied_generation = g;
+}
+
+// OpenMP's count is a per-thread setting that libtorch's parallel loops and oneDNN read at each
+// region, so it can change for one call without at::set_num_threads (which rebuilds a pool).
+SingleThreadScope::SingleThreadScope(bool active) {
+  auto set_omp = omp_set();
+  auto get_omp = omp_get();
+  if (!active || !set_omp || !get_omp) return;
+  omp_before_ = get_omp();
+  set_omp(1);
+}
+
+SingleThreadScope::~SingleThreadScope() {
+  if (omp_before_ > 0) omp_set()(omp_before_);
 }
 
 }  // namespace mlbn
