@@ -35,9 +35,13 @@ dnnl::engine& cpu_engine() {
 }
 
 // Primitives are built once per shape (building JIT-compiles them) and executed from any thread.
-const Matmul& matmul_for(const MatmulShape& s) {
+// Each batch size is a shape of its own, so a caller scoring many different batch sizes would grow
+// the cache without end: past a bound it starts over. Entries are shared, so a primitive another
+// thread is executing outlives its removal from the cache.
+std::shared_ptr<const Matmul> matmul_for(const MatmulShape& s) {
+  constexpr size_t max_entries = 256;
   static std::mutex mutex;
-  static std::map<MatmulShape, Matmul> cache;
+  static std::map<MatmulShape, std::shared_ptr<const Matmul>> cache;
   std::lock_guard<std::mutex> lock(mutex);
   auto found = cache.find(s);
   if (found != cache.end()) return found->second;
@@ -47,18 +51,21 @@ const Matmul& matmul_for(const MatmulShape& s) {
   dnnl::memory::desc b({s.k, s.n}, f32, s.trans_b ? dims{1, s.k} : dims{s.n, 1});
   dnnl::memory::desc c({s.m, s.n}, f32, dims{s.n, 1});
   dnnl::matmul primitive(dnnl::matmul::primitive_desc(dnnl::matmul::desc(a, b, c), cpu_engine()));
-  return cache.emplace(s, Matmul{a, b, c, primitive}).first->second;
+  if (cache.size() >= max_entries) cache.clear();
+  auto entry = std::make_shared<const Matmul>(Matmul{a, b, c, primitive});
+  cache.emplace(s, entry);
+  return entry;
 }
 
 void matmul(const torch::Tensor& a, bool trans_a, const torch::Tensor& b, bool trans_b, torch::Tensor& c) {
   const int64_t m = c.size(0), n = c.size(1), k = trans_a ? a.size(0) : a.size(1);
-  const Matmul& mm = matmul_for({m, k, n, trans_a, trans_b});
+  const auto mm = matmul_for({m, k, n, trans_a, trans_b});
   auto& engine = cpu_engine();
   dnnl::stream stream(engine);
-  dnnl::memory ma(mm.a, engine, a.data_ptr<float>());
-  dnnl::memory mb(mm.b, engine, b.data_ptr<float>());
-  dnnl::memory mc(mm.c, engine, c.data_ptr<float>());
-  mm.primitive.execute(stream, {{DNNL_ARG_SRC, ma}, {DNNL_ARG_WEIGHTS, mb}, {DNNL_ARG_DST, mc}});
+  dnnl::memory ma(mm->a, engine, a.data_ptr<float>());
+  dnnl::memory mb(mm->b, engine, b.data_ptr<float>());
+  dnnl::memory mc(mm->c, engine, c.data_ptr<float>());
+  mm->primitive.execute(stream, {{DNNL_ARG_SRC, ma}, {DNNL_ARG_WEIGHTS, mb}, {DNNL_ARG_DST, mc}});
   stream.wait();
 }
 
