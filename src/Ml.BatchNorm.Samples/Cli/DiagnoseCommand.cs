@@ -43,7 +43,8 @@ internal static class DiagnoseCommand
         {
             NativeRuntime.SetThreads(parse.GetValue(threads));
             string modelPath = parse.GetValue(model)!;
-            using var trained = ModelFile.Load(modelPath, parse.GetValue(device)!);
+            using var loaded = LoadedModel.Load(modelPath, parse.GetValue(device)!, parse.GetValue(threads));
+            var trained = loaded.Trained;
             var folder = IdxDataFolder.Open(parse.GetValue(data)!, trained.LabelNames);
             int size = parse.GetValue(batchSize)
                 ?? (trained.Summary?.Options.TryGetValue(nameof(TrainingOptions.BatchSize), out var b) == true && int.TryParse(b, CultureInfo.InvariantCulture, out int trainedBatch) ? trainedBatch : DefaultBatchSize);

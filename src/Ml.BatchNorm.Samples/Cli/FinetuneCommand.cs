@@ -54,7 +54,8 @@ internal static class FinetuneCommand
         {
             NativeRuntime.SetThreads(parse.GetValue(threads));
             string modelPath = parse.GetValue(model)!;
-            using var pretrained = ModelFile.Load(modelPath);
+            using var loaded = LoadedModel.Load(modelPath, "cpu", parse.GetValue(threads));
+            var pretrained = loaded.Trained;
             var folder = IdxDataFolder.Open(parse.GetValue(data)!, pretrained.LabelNames);
             string? selected = parse.GetValue(classes);
             var train = DataOptions.Limit(DataOptions.OnlyClasses(folder.LoadTrain(), selected), parse.GetValue(trainRows));

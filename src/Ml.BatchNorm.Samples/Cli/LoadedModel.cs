@@ -1,4 +1,5 @@
 using Ml.BatchNorm.Data;
+using Ml.BatchNorm.Engine;
 using Ml.BatchNorm.Pipeline;
 
 namespace Ml.BatchNorm.Samples.Cli;
@@ -9,15 +10,22 @@ namespace Ml.BatchNorm.Samples.Cli;
 /// </summary>
 internal sealed class LoadedModel : IDisposable
 {
-    private LoadedModel(string path, ITransformer model, DataViewSchema inputSchema, BatchNormCnnTransformer network)
+    private LoadedModel(string path, bool isEngineFile, ITransformer model, DataViewSchema inputSchema, BatchNormCnnTransformer network)
     {
         Path = path;
+        IsEngineFile = isEngineFile;
         Model = model;
         InputSchema = inputSchema;
         Network = network;
     }
 
     public string Path { get; }
+
+    /// <summary>True for an engine model file (<see cref="ModelFile"/>), false for a pipeline file.</summary>
+    public bool IsEngineFile { get; }
+
+    /// <summary>The network and its class names (shared with <see cref="Model"/>: changes to it are saved).</summary>
+    public TrainedNetwork Trained => Network.Model;
 
     public ITransformer Model { get; }
 
@@ -34,6 +42,7 @@ internal sealed class LoadedModel : IDisposable
 
     public static LoadedModel Load(string path, string device, int threads)
     {
+        bool isEngineFile = ModelFile.IsModelFile(path);
         var model = new MlBnContext().Model.Load(path, out var inputSchema, device);
         var network = Stages(model).OfType<BatchNormCnnTransformer>().LastOrDefault();
         if (network is null)
@@ -43,7 +52,20 @@ internal sealed class LoadedModel : IDisposable
         }
 
         network.Threads = threads;
-        return new LoadedModel(path, model, inputSchema, network);
+        return new LoadedModel(path, isEngineFile, model, inputSchema, network);
+    }
+
+    /// <summary>Writes the model (with any change made to its network) in the kind of file it was read from, atomically.</summary>
+    public void Save(string path)
+    {
+        if (IsEngineFile)
+        {
+            ModelFile.Save(Trained, path);
+        }
+        else
+        {
+            new MlBnContext().Model.Save(Model, InputSchema, path);
+        }
     }
 
     /// <summary>The scored view of <paramref name="data"/> ("Label", "Image", then the model's columns), checked against the model's input first.</summary>

@@ -42,7 +42,8 @@ internal static class RecalibrateCommand
         {
             NativeRuntime.SetThreads(parse.GetValue(threads));
             string modelPath = parse.GetValue(model)!;
-            using var trained = ModelFile.Load(modelPath, parse.GetValue(device)!);
+            using var loaded = LoadedModel.Load(modelPath, parse.GetValue(device)!, parse.GetValue(threads));
+            var trained = loaded.Trained;
             if (!trained.Network.Spec.HasBatchNorm)
             {
                 throw new UsageException($"{modelPath} has no batch-normalization layer to recalibrate.");
@@ -59,7 +60,7 @@ internal static class RecalibrateCommand
             console.WriteLine($"recalibrated on {rows} training images of {train.Source}");
             console.WriteLine($"test accuracy after:  {after:P2}");
             string target = parse.GetValue(output) ?? modelPath;
-            ModelFile.Save(trained, target);
+            loaded.Save(target);
             console.WriteLine($"saved {target}");
             return ExitCodes.Success;
         });

@@ -38,6 +38,12 @@ public static class ModelFile
         ModelArchive.Write(path, Format, FormatVersion, body, new Dictionary<string, byte[]> { [WeightsEntry] = payload.ToArray() });
     }
 
+    /// <summary>
+    /// Whether <paramref name="path"/> is a file in this format (by its manifest's tag; nothing else is verified: a
+    /// file that says so may still fail to load). Pipeline model files answer false.
+    /// </summary>
+    public static bool IsModelFile(string path) => File.Exists(path) && ModelArchive.PeekFormat(path) == Format;
+
     /// <summary>Loads a model written by <see cref="Save"/> onto <paramref name="device"/>; throws <see cref="ModelFileException"/> for files it cannot use.</summary>
     public static TrainedNetwork Load(string path, string device = "cpu")
     {

@@ -38,7 +38,7 @@ public sealed class ModelOperationsCatalog
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         ArgumentException.ThrowIfNullOrWhiteSpace(device);
-        if (File.Exists(path) && ModelArchive.PeekFormat(path) == Engine.ModelFile.Format)
+        if (Engine.ModelFile.IsModelFile(path))
         {
             var trained = Engine.ModelFile.Load(path, device);
             try
