@@ -1,14 +1,13 @@
 using System.Reflection;
-using System.Text.Json.Nodes;
 using Ml.BatchNorm.Data;
 
 namespace Ml.BatchNorm.Pipeline;
 
 /// <summary>
-/// Adds <see cref="OutputColumnName"/> holding the values of <see cref="InputColumnName"/>, of any type. A vector copy
+/// Adds <see cref="OneToOneColumnTransformer.OutputColumnName"/> holding the values of <see cref="OneToOneColumnTransformer.InputColumnName"/>, of any type. A vector copy
 /// shares the source row's buffer (valid until the cursor moves, like every vector a cursor yields).
 /// </summary>
-public sealed class ColumnCopyingTransformer : ITransformer, IPipelineStage
+public sealed class ColumnCopyingTransformer : OneToOneColumnTransformer
 {
     internal const string Tag = "copy-columns";
     internal const int Version = 1;
@@ -17,54 +16,29 @@ public sealed class ColumnCopyingTransformer : ITransformer, IPipelineStage
     private static readonly MethodInfo ForwardMethod = typeof(ColumnCopyingTransformer).GetMethod(nameof(Forward), BindingFlags.NonPublic | BindingFlags.Static)!;
 
     internal ColumnCopyingTransformer(string outputColumnName, string inputColumnName)
+        : base(outputColumnName, inputColumnName)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(outputColumnName);
-        ArgumentException.ThrowIfNullOrWhiteSpace(inputColumnName);
-        OutputColumnName = outputColumnName;
-        InputColumnName = inputColumnName;
     }
 
-    /// <summary>The column made.</summary>
-    public string OutputColumnName { get; }
+    private protected override string StageTag => Tag;
 
-    /// <summary>The column copied.</summary>
-    public string InputColumnName { get; }
+    private protected override int StageVersion => Version;
 
-    string IPipelineStage.StageTag => Tag;
+    private protected override DataViewType OutputType(DataViewSchema.Column input) => input.Type;
 
-    int IPipelineStage.StageVersion => Version;
-
-    /// <inheritdoc/>
-    public DataViewSchema GetOutputSchema(DataViewSchema inputSchema)
+    private protected override IDataView Map(IDataView input, DataViewSchema.Column column)
     {
-        ArgumentNullException.ThrowIfNull(inputSchema);
-        var column = CheckInput(inputSchema);
-        return SchemaChecks.WithColumns(inputSchema, [(OutputColumnName, column.Type)]).Schema;
-    }
-
-    /// <inheritdoc/>
-    public IDataView Transform(IDataView input)
-    {
-        ArgumentNullException.ThrowIfNull(input);
-        var column = CheckInput(input.Schema);
-
         // The getter's type is the column's raw type, known only at run time: bind it once per cursor.
         var forward = ForwardMethod.MakeGenericMethod(column.Type.RawType);
         return new MappedView(input, [(OutputColumnName, column.Type)], [column], (cursor, _) =>
             new BoundColumns([(Delegate)forward.Invoke(null, [cursor, column])!]));
     }
 
-    JsonObject IPipelineStage.Save(IDictionary<string, byte[]> entries, string entryPrefix) => new()
-    {
-        ["outputColumnName"] = OutputColumnName,
-        ["inputColumnName"] = InputColumnName,
-    };
-
     internal static ColumnCopyingTransformer Load(StageLoadContext context) =>
         new(context.RequiredString("outputColumnName"), context.RequiredString("inputColumnName"));
 
     private static ValueGetter<T> Forward<T>(DataViewRowCursor cursor, DataViewSchema.Column column) => cursor.GetGetter<T>(column);
 
-    private DataViewSchema.Column CheckInput(DataViewSchema schema) =>
+    private protected override DataViewSchema.Column CheckInput(DataViewSchema schema) =>
         SchemaChecks.Require(schema, InputColumnName, StageName, "a column of any type to copy", _ => true);
 }

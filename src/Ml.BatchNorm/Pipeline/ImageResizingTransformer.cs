@@ -11,26 +11,20 @@ namespace Ml.BatchNorm.Pipeline;
 /// already that size is passed on unchanged, bit for bit. ML.NET's default resizing keeps the aspect ratio and crops
 /// (IsoCrop); this one always stretches (ML.NET's Fill), which is what MNIST-style data needs.
 /// </summary>
-public sealed class ImageResizingTransformer : ITransformer, IPipelineStage
+public sealed class ImageResizingTransformer : OneToOneColumnTransformer
 {
     internal const string Tag = "resize-images";
     internal const int Version = 1;
     private const string StageName = "ResizeImages";
 
     internal ImageResizingTransformer(string outputColumnName, int imageWidth, int imageHeight, string inputColumnName)
+        : base(outputColumnName, inputColumnName)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(outputColumnName);
-        ArgumentException.ThrowIfNullOrWhiteSpace(inputColumnName);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(imageWidth);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(imageHeight);
-        OutputColumnName = outputColumnName;
         ImageWidth = imageWidth;
         ImageHeight = imageHeight;
-        InputColumnName = inputColumnName;
     }
-
-    /// <summary>The image column made.</summary>
-    public string OutputColumnName { get; }
 
     /// <summary>The width of every output image.</summary>
     public int ImageWidth { get; }
@@ -38,36 +32,18 @@ public sealed class ImageResizingTransformer : ITransformer, IPipelineStage
     /// <summary>The height of every output image.</summary>
     public int ImageHeight { get; }
 
-    /// <summary>The image column read.</summary>
-    public string InputColumnName { get; }
+    private protected override string StageTag => Tag;
 
-    string IPipelineStage.StageTag => Tag;
+    private protected override int StageVersion => Version;
 
-    int IPipelineStage.StageVersion => Version;
+    private protected override IDataView Map(IDataView input, DataViewSchema.Column column) =>
+        ImageColumnMap.Map(input, column, OutputColumnName, (ImageDataViewType)OutputType(column), source => ImageFileDecoder.Resize(source, ImageHeight, ImageWidth));
 
-    /// <inheritdoc/>
-    public DataViewSchema GetOutputSchema(DataViewSchema inputSchema)
+    private protected override void SaveParameters(JsonObject parameters)
     {
-        ArgumentNullException.ThrowIfNull(inputSchema);
-        var column = CheckInput(inputSchema);
-        return SchemaChecks.WithColumns(inputSchema, [(OutputColumnName, OutputType(column))]).Schema;
+        parameters["imageWidth"] = ImageWidth;
+        parameters["imageHeight"] = ImageHeight;
     }
-
-    /// <inheritdoc/>
-    public IDataView Transform(IDataView input)
-    {
-        ArgumentNullException.ThrowIfNull(input);
-        var column = CheckInput(input.Schema);
-        return ImageColumnMap.Map(input, column, OutputColumnName, OutputType(column), source => ImageFileDecoder.Resize(source, ImageHeight, ImageWidth));
-    }
-
-    JsonObject IPipelineStage.Save(IDictionary<string, byte[]> entries, string entryPrefix) => new()
-    {
-        ["outputColumnName"] = OutputColumnName,
-        ["imageWidth"] = ImageWidth,
-        ["imageHeight"] = ImageHeight,
-        ["inputColumnName"] = InputColumnName,
-    };
 
     internal static ImageResizingTransformer Load(StageLoadContext context) => new(
         context.RequiredString("outputColumnName"),
@@ -75,7 +51,7 @@ public sealed class ImageResizingTransformer : ITransformer, IPipelineStage
         context.Parameters["imageHeight"]?.GetValue<int>() ?? throw new JsonException("parameter 'imageHeight' is missing"),
         context.RequiredString("inputColumnName"));
 
-    private ImageDataViewType OutputType(DataViewSchema.Column column) => new(ImageHeight, ImageWidth, ((ImageDataViewType)column.Type).Channels);
+    private protected override DataViewType OutputType(DataViewSchema.Column input) => new ImageDataViewType(ImageHeight, ImageWidth, ((ImageDataViewType)input.Type).Channels);
 
-    private DataViewSchema.Column CheckInput(DataViewSchema schema) => ImageColumnMap.Require(schema, InputColumnName, StageName);
+    private protected override DataViewSchema.Column CheckInput(DataViewSchema schema) => ImageColumnMap.Require(schema, InputColumnName, StageName);
 }

@@ -1,46 +1,29 @@
 using System.Globalization;
-using System.Text.Json.Nodes;
 using Ml.BatchNorm.Data;
 
 namespace Ml.BatchNorm.Pipeline;
 
 /// <summary>Maps keys back to values (see <see cref="KeyToValueMappingEstimator"/>). The mapping comes from the input schema's key type, so nothing is stored.</summary>
-public sealed class KeyToValueMappingTransformer : ITransformer, IPipelineStage
+public sealed class KeyToValueMappingTransformer : OneToOneColumnTransformer
 {
     internal const string Tag = "map-key-to-value";
     internal const int Version = 1;
     private const string StageName = "MapKeyToValue";
 
     internal KeyToValueMappingTransformer(string outputColumnName, string inputColumnName)
+        : base(outputColumnName, inputColumnName)
     {
-        OutputColumnName = outputColumnName;
-        InputColumnName = inputColumnName;
     }
 
-    /// <summary>The value column made.</summary>
-    public string OutputColumnName { get; }
+    private protected override string StageTag => Tag;
 
-    /// <summary>The key column read.</summary>
-    public string InputColumnName { get; }
+    private protected override int StageVersion => Version;
 
-    string IPipelineStage.StageTag => Tag;
+    private protected override DataViewType OutputType(DataViewSchema.Column input) => ValueTypeOf((KeyDataViewType)input.Type);
 
-    int IPipelineStage.StageVersion => Version;
-
-    /// <inheritdoc/>
-    public DataViewSchema GetOutputSchema(DataViewSchema inputSchema)
+    private protected override IDataView Map(IDataView input, DataViewSchema.Column column)
     {
-        ArgumentNullException.ThrowIfNull(inputSchema);
-        var key = CheckInput(inputSchema);
-        return SchemaChecks.WithColumns(inputSchema, [(OutputColumnName, ValueTypeOf(key))]).Schema;
-    }
-
-    /// <inheritdoc/>
-    public IDataView Transform(IDataView input)
-    {
-        ArgumentNullException.ThrowIfNull(input);
-        var column = input.Schema[InputColumnName];
-        var key = CheckInput(input.Schema);
+        var key = (KeyDataViewType)column.Type;
         var values = KeyValues.Of(key)?.Values ?? Names(key);
         return values switch
         {
@@ -52,12 +35,6 @@ public sealed class KeyToValueMappingTransformer : ITransformer, IPipelineStage
         };
     }
 
-    JsonObject IPipelineStage.Save(IDictionary<string, byte[]> entries, string entryPrefix) => new()
-    {
-        ["outputColumnName"] = OutputColumnName,
-        ["inputColumnName"] = InputColumnName,
-    };
-
     internal static KeyToValueMappingTransformer Load(StageLoadContext context) =>
         new(context.RequiredString("outputColumnName"), context.RequiredString("inputColumnName"));
 
@@ -66,8 +43,8 @@ public sealed class KeyToValueMappingTransformer : ITransformer, IPipelineStage
     private static string[] Names(KeyDataViewType key) =>
         key.KeyNames?.ToArray() ?? Enumerable.Range(0, key.Count).Select(i => i.ToString(CultureInfo.InvariantCulture)).ToArray();
 
-    private KeyDataViewType CheckInput(DataViewSchema schema) =>
-        (KeyDataViewType)SchemaChecks.Require(schema, InputColumnName, StageName, "a key column (Key<UInt32, n>)", t => t is KeyDataViewType).Type;
+    private protected override DataViewSchema.Column CheckInput(DataViewSchema schema) =>
+        SchemaChecks.Require(schema, InputColumnName, StageName, "a key column (Key<UInt32, n>)", t => t is KeyDataViewType);
 
     private MappedView Map<T>(IDataView input, DataViewSchema.Column column, T[] values, T missing = default!) =>
         new(input, [(OutputColumnName, ValueTypeOf((KeyDataViewType)column.Type))], [column], (cursor, _) =>
