@@ -15,10 +15,10 @@ internal static class CReluPoolKernel
 {
     public static Command Create()
     {
-        var threads = new Option<int>("--threads") { DefaultValueFactory = _ => 2 };
-        var batch = new Option<int>("--batch-size") { DefaultValueFactory = _ => 128 };
-        var iterations = new Option<int>("--iterations") { DefaultValueFactory = _ => 20 };
-        var json = new Option<string?>("--json");
+        var threads = BenchOptions.Threads();
+        var batch = BenchOptions.Int("--batch-size", 128);
+        var iterations = BenchOptions.Int("--iterations", 20);
+        var json = BenchOptions.Json();
         var command = new Command("crelu-pool", "Microseconds per forward + backward of the fused CReLU + max-pool, per instruction set, against the plain operators.") { threads, batch, iterations, json };
         command.SetAction(p =>
         {

@@ -15,9 +15,9 @@ internal static class Ceiling
 {
     public static Command Create()
     {
-        var threads = new Option<int>("--threads") { DefaultValueFactory = _ => 2 };
-        var repetitions = new Option<int>("--repetitions") { DefaultValueFactory = _ => 5 };
-        var json = new Option<string?>("--json");
+        var threads = BenchOptions.Threads();
+        var repetitions = BenchOptions.Int("--repetitions", 5);
+        var json = BenchOptions.Json();
         var command = new Command("ceiling", "GFLOP/s of a large convolution (oneDNN) and a large sgemm (OpenBLAS).") { threads, repetitions, json };
         command.SetAction(p =>
         {

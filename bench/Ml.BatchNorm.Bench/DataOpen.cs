@@ -16,9 +16,9 @@ internal static class DataOpen
 {
     public static Command Create()
     {
-        var data = new Option<string>("--data") { DefaultValueFactory = _ => IdxDataFolder.DefaultFolder };
-        var repetitions = new Option<int>("--repetitions") { DefaultValueFactory = _ => 5 };
-        var json = new Option<string?>("--json");
+        var data = BenchOptions.Data();
+        var repetitions = BenchOptions.Int("--repetitions", 5);
+        var json = BenchOptions.Json();
         var command = new Command("data-open", "Seconds to open and decode the training set.") { data, repetitions, json };
         command.SetAction(p =>
         {

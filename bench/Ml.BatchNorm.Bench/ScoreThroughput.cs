@@ -15,16 +15,15 @@ internal static class ScoreThroughput
 {
     public static Command Create()
     {
-        var data = new Option<string>("--data") { DefaultValueFactory = _ => IdxDataFolder.DefaultFolder };
-        var model = new Option<string>("--model") { DefaultValueFactory = _ => "model1" };
-        model.AcceptOnlyFromAmong("model1", "model2");
-        var batch = new Option<int>("--batch-size") { DefaultValueFactory = _ => 1000 };
-        var threads = new Option<int>("--threads") { DefaultValueFactory = _ => 2 };
-        var warmup = new Option<int>("--warmup") { DefaultValueFactory = _ => 10 };
-        var latencySamples = new Option<int>("--latency-samples") { DefaultValueFactory = _ => 500 };
-        var seed = new Option<ulong>("--seed") { DefaultValueFactory = _ => 1 };
+        var data = BenchOptions.Data();
+        var model = BenchOptions.Model();
+        var batch = BenchOptions.Int("--batch-size", 1000);
+        var threads = BenchOptions.Threads();
+        var warmup = BenchOptions.Int("--warmup", 10);
+        var latencySamples = BenchOptions.Int("--latency-samples", 500);
+        var seed = BenchOptions.Seed();
         var exportInit = new Option<string?>("--export-init");
-        var json = new Option<string?>("--json");
+        var json = BenchOptions.Json();
         var through = new Option<string>("--through")
         {
             Description = "At batch 1: score each image through a prediction engine over the model (engine, what a server does) or through Network.Score (network).",

@@ -16,17 +16,16 @@ internal static class TrainThroughput
 {
     public static Command Create()
     {
-        var data = new Option<string>("--data") { DefaultValueFactory = _ => IdxDataFolder.DefaultFolder };
-        var model = new Option<string>("--model") { DefaultValueFactory = _ => "model1" };
-        model.AcceptOnlyFromAmong("model1", "model2");
-        var batch = new Option<int>("--batch-size") { DefaultValueFactory = _ => 128 };
-        var threads = new Option<int>("--threads") { DefaultValueFactory = _ => 2 };
-        var steps = new Option<int>("--steps") { DefaultValueFactory = _ => 100 };
-        var warmup = new Option<int>("--warmup") { DefaultValueFactory = _ => 10 };
-        var seed = new Option<ulong>("--seed") { DefaultValueFactory = _ => 1 };
+        var data = BenchOptions.Data();
+        var model = BenchOptions.Model();
+        var batch = BenchOptions.Int("--batch-size", 128);
+        var threads = BenchOptions.Threads();
+        var steps = BenchOptions.Int("--steps", 100);
+        var warmup = BenchOptions.Int("--warmup", 10);
+        var seed = BenchOptions.Seed();
         var exportInit = new Option<string?>("--export-init") { Description = "Write the initial weights (safetensors) for the peer." };
         var exportOrder = new Option<string?>("--export-order") { Description = "Write the row order (int32 little-endian) of every timed and warm-up batch for the peer." };
-        var json = new Option<string?>("--json");
+        var json = BenchOptions.Json();
         var isa = KernelOptions.InstructionSetOption();
         var path = KernelOptions.KernelPathOption();
         var command = new Command("train-throughput", "Images/s of training steps (Adam 1e-3), and the peak resident memory.") { data, model, batch, threads, steps, warmup, seed, exportInit, exportOrder, json, isa, path };
