@@ -126,7 +126,7 @@ internal static class TrainCommand
         }
 
         // Lint and horizon before the first step, so they show before the progress bar takes the screen.
-        long plannedSteps = options.Iterations ?? (long)(options.Epochs ?? TrainingOptions.DefaultEpochs) * Math.Max(1, options.LastBatch == LastBatchPolicy.Drop ? train.Count / options.BatchSize : (train.Count + options.BatchSize - 1) / options.BatchSize);
+        long plannedSteps = trainer.PlannedSteps(train);
         foreach (var finding in BatchNormLint.Check(spec).Concat(BatchNormHorizon.Check(spec, plannedSteps)))
         {
             FindingsReport.WriteLine(console, finding);

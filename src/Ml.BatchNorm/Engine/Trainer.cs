@@ -64,8 +64,8 @@ public sealed class Trainer
 
         NativeRuntime.SetThreads(Options.Threads);
         NativeRuntime.ValidateDevice(Options.Device);
-        var batches = new MiniBatchSequence(train, Options.BatchSize, Options.Seed, shuffle: true, Options.LastBatch);
-        long totalSteps = Options.Iterations ?? (long)(Options.Epochs ?? TrainingOptions.DefaultEpochs) * batches.BatchesPerEpoch;
+        var batches = Batches(train);
+        long totalSteps = TotalSteps(batches);
         var fingerprint = Options.Fingerprint();
         var startTensors = start is null ? null : NetworkTensors.Export(start, TensorRole.Parameter, TensorRole.Statistic);
         if (startTensors is not null)
@@ -130,6 +130,17 @@ public sealed class Trainer
             throw;
         }
     }
+
+    /// <summary>The steps a run on <paramref name="train"/> takes in all: the iterations, or the epochs times the batches per epoch under the last-batch policy.</summary>
+    public long PlannedSteps(ImageDataset train)
+    {
+        ArgumentNullException.ThrowIfNull(train);
+        return TotalSteps(Batches(train));
+    }
+
+    private MiniBatchSequence Batches(ImageDataset train) => new(train, Options.BatchSize, Options.Seed, shuffle: true, Options.LastBatch);
+
+    private long TotalSteps(MiniBatchSequence batches) => Options.Iterations ?? (long)(Options.Epochs ?? TrainingOptions.DefaultEpochs) * batches.BatchesPerEpoch;
 
     private double RunSteps(Network network, MiniBatchSequence batches, ImageDataset? test, long startStep, long totalSteps, IReadOnlyDictionary<string, string> fingerprint, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken, out double seconds, out double trainingSeconds)
     {
