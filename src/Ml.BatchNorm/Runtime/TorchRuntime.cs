@@ -89,9 +89,8 @@ public static class TorchRuntime
 
     private static TorchLoadReport LoadPatchedCopy(string original, string? assemblyFolder, DllNotFoundException loadError)
     {
-        byte[] image = File.ReadAllBytes(original);
-        var patch = WeakVersionPatch.Apply(image, original);
-        if (patch.PatchedImage is null)
+        var (copy, patch) = PatchedCopy.Create(original);
+        if (copy is null)
         {
             Trace.TraceWarning(patch.Message);
             throw new InvalidOperationException(
@@ -99,7 +98,6 @@ public static class TorchRuntime
                 loadError);
         }
 
-        string copy = PatchedLibraryCache.Store(image, patch.PatchedImage, LibraryFileName);
         string originalFolder = Path.GetDirectoryName(original)!;
         foreach (string dependency in Dependencies)
         {
