@@ -81,8 +81,9 @@ internal sealed class ConsumerProject : IDisposable
     /// <summary>Builds the application in Release and runs it; returns its output after asserting it succeeded.</summary>
     public string BuildAndRun()
     {
-        Dotnet(Path, "build", "App.csproj", "-c", "Release", "-nologo", "-v:q", "--disable-build-servers", "-o", File("out"));
-        return Dotnet(Path, File("out/App.dll"));
+        // No -o: it would become a global property and move the referenced library's output too.
+        Dotnet(Path, "build", "App.csproj", "-c", "Release", "-nologo", "-v:q", "--disable-build-servers");
+        return Dotnet(Path, File("bin/Release/net10.0/App.dll"));
     }
 
     /// <summary>Runs the dotnet CLI with <paramref name="arguments"/> in <paramref name="workingDirectory"/>, failing the test on a non-zero exit.</summary>
