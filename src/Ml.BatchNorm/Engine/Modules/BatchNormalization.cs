@@ -18,25 +18,25 @@ internal sealed class BatchNormalization : nn.Module<Tensor, Tensor>
 {
     // Fields named as the state dictionary names them; null ones are not registered.
     [ComponentName(Name = "weight")]
-    private readonly Parameter? _gamma;
+    private Parameter? _gamma;
 
     [ComponentName(Name = "bias")]
-    private readonly Parameter? _beta;
+    private Parameter? _beta;
 
     [ComponentName(Name = "running_mean")]
-    private readonly Tensor _runningMean;
+    private Tensor _runningMean;
 
     [ComponentName(Name = "running_var")]
-    private readonly Tensor _runningVar;
+    private Tensor _runningVar;
 
     [ComponentName(Name = "num_batches_tracked")]
-    private readonly Tensor? _batchesTracked;
+    private Tensor? _batchesTracked;
 
     [ComponentName(Name = "renorm_mean")]
-    private readonly Tensor? _renormMean;
+    private Tensor? _renormMean;
 
     [ComponentName(Name = "renorm_std")]
-    private readonly Tensor? _renormStd;
+    private Tensor? _renormStd;
 
     private BatchNormRecalibration? _recalibration;
 
@@ -353,7 +353,7 @@ internal sealed class BatchNormalization : nn.Module<Tensor, Tensor>
     private Tensor GeneralForward(Tensor input, int ghost)
     {
         using var scope = NewDisposeScope();
-        double t = _batchesTracked is null ? 0 : _batchesTracked.item<float>();
+        double t = _batchesTracked is null ? 0 : _batchesTracked.ToDouble();
         var (rmax, dmax) = BatchNormStatistics.RenormLimits(Options, t);
         long[] dims = BatchNormStatistics.ReduceDimensions(input);
         long[] view = BatchNormStatistics.ChannelView(input);
