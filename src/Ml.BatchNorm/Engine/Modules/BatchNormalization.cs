@@ -1,3 +1,4 @@
+using Ml.BatchNorm.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using TorchSharp.Utils;
@@ -44,7 +45,7 @@ internal sealed partial class BatchNormalization : nn.Module<Tensor, Tensor>
     /// <param name="channels">Channels of NCHW input, features of NC input.</param>
     /// <param name="options">The layer's options; validated here.</param>
     /// <param name="layerIndex">Index of the layer in its network spec, for messages ("layer 3 (batch norm)").</param>
-    public BatchNormalization(int channels, BatchNormOptions options, int layerIndex) : base(nameof(BatchNormalization))
+    public BatchNormalization(int channels, BatchNormOptions options, int layerIndex) : base(LoadedName())
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(channels);
@@ -146,6 +147,13 @@ internal sealed partial class BatchNormalization : nn.Module<Tensor, Tensor>
         BatchNormStatistics.RequireTwoValues(Label, input, ghost);
         bool plain = !Options.Renorm && ghost == 0 && Options.MovingStatistics == MovingStatistics.ExponentialAverage;
         return plain ? FusedForward(input) : GeneralForward(input, ghost);
+    }
+
+    // The base constructor is the first TorchSharp call: make the native library loadable before it.
+    private static string LoadedName()
+    {
+        TorchRuntime.EnsureLoaded();
+        return nameof(BatchNormalization);
     }
 
     /// <inheritdoc/>
