@@ -142,6 +142,44 @@ public sealed class BatchNormalizationTests
     }
 
     [TestMethod]
+    public void FusedKernelPathEqualsTheComposedPath()
+    {
+        // The default mode runs libtorch's batch-norm kernel; warm-up averaging runs the composed
+        // operators. Past t = 170 the warm-up decay is the plain one, so both must agree: outputs,
+        // gradients of input, gamma and beta, and the moving statistics.
+        var fused = new BatchNormOptions { Scale = true, MovingAverageDecay = 0.95 };
+        using var kernel = Layer(fused);
+        using var composed = Layer(fused with { MovingStatistics = MovingStatistics.ExponentialAverageWithWarmUp });
+        Write(composed.BatchesTracked!, new float[] { 1000 });
+        foreach (var layer in new[] { kernel, composed })
+        {
+            Write(layer.Gamma!, new[] { 0.5, 2.0, -1.5 });
+            Write(layer.Beta!, new[] { 0.1, -0.3, 1.0 });
+        }
+
+        var x = BatchNormReference.RandomInput(6 * Channels * Spatial, seed: 12, offset: 1, scale: 2);
+        var weights = BatchNormReference.RandomInput(x.Length, seed: 13);
+        (float[] Y, float[] InputGrad, float[] GammaGrad, float[] BetaGrad) Run(BatchNormalization layer)
+        {
+            using var scope = NewDisposeScope();
+            var input = tensor(x, Images(6, Channels)).requires_grad_();
+            layer.train();
+            var y = layer.forward(input);
+            (y * tensor(weights, Images(6, Channels))).sum().backward();
+            return (Read(y), Read(input.grad!), Read(layer.Gamma!.grad!), Read(layer.Beta!.grad!));
+        }
+
+        var a = Run(kernel);
+        var b = Run(composed);
+        Assert.IsLessThan(1e-6, BatchNormReference.RelativeError(a.Y, D(b.Y)), "output");
+        Assert.IsLessThan(1e-5, BatchNormReference.RelativeError(a.InputGrad, D(b.InputGrad)), "input gradient");
+        Assert.IsLessThan(1e-5, BatchNormReference.RelativeError(a.GammaGrad, D(b.GammaGrad)), "gamma gradient");
+        Assert.IsLessThan(1e-5, BatchNormReference.RelativeError(a.BetaGrad, D(b.BetaGrad)), "beta gradient");
+        Assert.IsLessThan(1e-6, BatchNormReference.RelativeError(Read(kernel.RunningMean), D(Read(composed.RunningMean))), "moving mean");
+        Assert.IsLessThan(1e-6, BatchNormReference.RelativeError(Read(kernel.RunningVariance), D(Read(composed.RunningVariance))), "moving variance");
+    }
+
+    [TestMethod]
     public void InputOfTheWrongShapeIsAClearError()
     {
         using var layer = Layer(new BatchNormOptions(), channels: 3, layerIndex: 4);
