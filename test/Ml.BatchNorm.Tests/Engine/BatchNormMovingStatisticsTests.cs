@@ -1,4 +1,5 @@
 using Ml.BatchNorm.Engine;
+using static Ml.BatchNorm.Tests.Engine.BatchNormHarness;
 
 namespace Ml.BatchNorm.Tests.Engine;
 
@@ -9,22 +10,19 @@ public sealed class BatchNormMovingStatisticsTests
     private const double Tolerance = 1e-5;
     private const int Batch = 4, Channels = 3, Spatial = 20;
 
-    private static NetworkSpec ConvBatchNorm(BatchNormOptions options) => new(Channels, 4, 5, [new BatchNormLayer(options)]);
-
     private static float[] StepInput(int k) => BatchNormReference.RandomInput(Batch * Channels * Spatial, seed: 200 + k, offset: k - 3, scale: 1 + (0.5 * k));
 
     [TestMethod]
     public void CumulativeAverageIsTheExactMeanOfTheBatchStatistics()
     {
         const int steps = 6;
-        using var network = new Network(ConvBatchNorm(new BatchNormOptions { MovingStatistics = MovingStatistics.CumulativeAverage, MovingMeanInitialValue = 7, MovingVarianceInitialValue = 9 }));
+        using var layer = Layer(new BatchNormOptions { MovingStatistics = MovingStatistics.CumulativeAverage, MovingMeanInitialValue = 7, MovingVarianceInitialValue = 9 });
         var meanSum = new double[Channels];
         var varSum = new double[Channels];
-        var y = new float[Batch * Channels * Spatial];
         for (int k = 0; k < steps; k++)
         {
             var x = StepInput(k);
-            network.Forward(x, Batch, training: true, step: (ulong)k, y);
+            Forward(layer, x, Images(Batch, Channels), training: true);
             var (m, _, unbiased) = BatchNormReference.Moments(x, Batch, Channels, Spatial);
             for (int c = 0; c < Channels; c++)
             {
@@ -33,11 +31,11 @@ public sealed class BatchNormMovingStatisticsTests
             }
 
             // After k + 1 batches: the mean of their means and of their unbiased variances; the initial values do not count.
-            Assert.IsLessThan(Tolerance, BatchNormReference.RelativeError(network.ReadTensor("0.running_mean"), meanSum.Select(s => s / (k + 1)).ToArray()), $"mean after {k + 1}");
-            Assert.IsLessThan(Tolerance, BatchNormReference.RelativeError(network.ReadTensor("0.running_var"), varSum.Select(s => s / (k + 1)).ToArray()), $"variance after {k + 1}");
+            Assert.IsLessThan(Tolerance, BatchNormReference.RelativeError(Read(layer.RunningMean), meanSum.Select(s => s / (k + 1)).ToArray()), $"mean after {k + 1}");
+            Assert.IsLessThan(Tolerance, BatchNormReference.RelativeError(Read(layer.RunningVariance), varSum.Select(s => s / (k + 1)).ToArray()), $"variance after {k + 1}");
         }
 
-        CollectionAssert.AreEqual(new float[] { steps }, network.ReadTensor("0.num_batches_tracked"));
+        CollectionAssert.AreEqual(new float[] { steps }, Read(layer.BatchesTracked!));
     }
 
     [TestMethod]
@@ -46,15 +44,14 @@ public sealed class BatchNormMovingStatisticsTests
         // decay_t = min(0.95, (1 + t) / (10 + t)): 0.1 at t = 0, 2/11 at t = 1, 11/20 at t = 10, and
         // 0.95 from t = 170 on. Checked after the updates at t = 0, 1 and 10.
         const double decay = 0.95;
-        using var network = new Network(ConvBatchNorm(new BatchNormOptions { MovingStatistics = MovingStatistics.ExponentialAverageWithWarmUp, MovingAverageDecay = decay }));
+        using var layer = Layer(new BatchNormOptions { MovingStatistics = MovingStatistics.ExponentialAverageWithWarmUp, MovingAverageDecay = decay });
         var mean = new double[Channels];
         var variance = Enumerable.Repeat(1.0, Channels).ToArray();
         var expectedDecays = new Dictionary<int, double> { [0] = 0.1, [1] = 2.0 / 11, [10] = 11.0 / 20 };
-        var y = new float[Batch * Channels * Spatial];
         for (int t = 0; t <= 10; t++)
         {
             var x = StepInput(t);
-            network.Forward(x, Batch, training: true, step: (ulong)t, y);
+            Forward(layer, x, Images(Batch, Channels), training: true);
             double d = Math.Min(decay, (1.0 + t) / (10.0 + t));
             if (expectedDecays.TryGetValue(t, out double stated))
             {
@@ -70,24 +67,34 @@ public sealed class BatchNormMovingStatisticsTests
 
             if (expectedDecays.ContainsKey(t))
             {
-                Assert.IsLessThan(Tolerance, BatchNormReference.RelativeError(network.ReadTensor("0.running_mean"), mean), $"mean after t = {t}");
-                Assert.IsLessThan(Tolerance, BatchNormReference.RelativeError(network.ReadTensor("0.running_var"), variance), $"variance after t = {t}");
+                Assert.IsLessThan(Tolerance, BatchNormReference.RelativeError(Read(layer.RunningMean), mean), $"mean after t = {t}");
+                Assert.IsLessThan(Tolerance, BatchNormReference.RelativeError(Read(layer.RunningVariance), variance), $"variance after t = {t}");
             }
         }
 
-        CollectionAssert.AreEqual(new float[] { 11 }, network.ReadTensor("0.num_batches_tracked"));
+        CollectionAssert.AreEqual(new float[] { 11 }, Read(layer.BatchesTracked!));
     }
 
     [TestMethod]
     public void InitialValuesAreApplied()
     {
         var options = new BatchNormOptions { Scale = true, GammaInitialValue = 0.5, BetaInitialValue = -2, MovingMeanInitialValue = 3, MovingVarianceInitialValue = 4 };
-        using var network = new Network(ConvBatchNorm(options));
-        CollectionAssert.AreEqual(new float[] { 0.5f, 0.5f, 0.5f }, network.ReadTensor("0.weight"));
-        CollectionAssert.AreEqual(new float[] { -2, -2, -2 }, network.ReadTensor("0.bias"));
-        CollectionAssert.AreEqual(new float[] { 3, 3, 3 }, network.ReadTensor("0.running_mean"));
-        CollectionAssert.AreEqual(new float[] { 4, 4, 4 }, network.ReadTensor("0.running_var"));
+        using var layer = Layer(options);
+        CollectionAssert.AreEqual(new float[] { 0.5f, 0.5f, 0.5f }, Read(layer.Gamma!));
+        CollectionAssert.AreEqual(new float[] { -2, -2, -2 }, Read(layer.Beta!));
+        CollectionAssert.AreEqual(new float[] { 3, 3, 3 }, Read(layer.RunningMean));
+        CollectionAssert.AreEqual(new float[] { 4, 4, 4 }, Read(layer.RunningVariance));
+
         // The default mode keeps the tensor set older model files hold: no counter.
-        Assert.IsFalse(network.GetTensorInfos().Any(t => t.Name.EndsWith("num_batches_tracked", StringComparison.Ordinal)));
+        CollectionAssert.AreEqual(new[] { "weight", "bias" }, layer.named_parameters().Select(p => p.name).ToArray());
+        CollectionAssert.AreEqual(new[] { "running_mean", "running_var" }, layer.named_buffers().Select(b => b.name).ToArray());
+        Assert.IsNull(layer.BatchesTracked);
+
+        // Renorm adds the counter and its own statistics, which start from the moving ones: std = sqrt(var + epsilon).
+        using var renorm = Layer(options with { Renorm = true });
+        CollectionAssert.AreEqual(new[] { "running_mean", "running_var", "num_batches_tracked", "renorm_mean", "renorm_std" }, renorm.named_buffers().Select(b => b.name).ToArray());
+        CollectionAssert.AreEqual(new float[] { 0 }, Read(renorm.BatchesTracked!));
+        CollectionAssert.AreEqual(new float[] { 3, 3, 3 }, Read(renorm.RenormMean!));
+        CollectionAssert.AreEqual(Enumerable.Repeat((float)Math.Sqrt(4 + 1e-3), 3).ToArray(), Read(renorm.RenormStd!));
     }
 }

@@ -1,5 +1,8 @@
 using Ml.BatchNorm.Engine;
-using Ml.BatchNorm.Interop;
+using Ml.BatchNorm.Engine.Modules;
+using TorchSharp;
+using static Ml.BatchNorm.Tests.Engine.BatchNormHarness;
+using static TorchSharp.torch;
 
 namespace Ml.BatchNorm.Tests.Engine;
 
@@ -29,11 +32,14 @@ public sealed class BatchNormOptionsTests
             var e = Assert.ThrowsExactly<ArgumentException>(() => options.Validate(), name);
             StringAssert.StartsWith(e.Message, $"BatchNormOptions.{name} ");
             Assert.AreEqual(name, e.ParamName);
+
+            // The module validates its options before creating any tensor.
+            Assert.AreEqual(name, Assert.ThrowsExactly<ArgumentException>(() => new BatchNormalization(2, options, 0), name).ParamName);
         }
 
-        // A network spec validates its layers' options once, before anything native happens.
+        // A network spec validates its layers' options once, before anything is built.
         var spec = new NetworkSpec(1, 2, 2, [new BatchNormLayer(new BatchNormOptions { GhostBatchSize = -1 })]);
-        StringAssert.Contains(Assert.ThrowsExactly<ArgumentException>(() => new Network(spec)).Message, "GhostBatchSize");
+        StringAssert.Contains(Assert.ThrowsExactly<ArgumentException>(spec.Validate).Message, "GhostBatchSize");
     }
 
     [TestMethod]
@@ -52,10 +58,10 @@ public sealed class BatchNormOptionsTests
         Assert.AreEqual(0, options.GhostBatchSize);
 
         // Same tensors as before the modes existed, so model files written then still load.
-        using var network = new Network(spec);
-        CollectionAssert.AreEqual(
-            new[] { "1.bias", "2.weight", "2.bias", "1.running_mean", "1.running_var" },
-            network.GetTensorInfos().Select(t => t.Name).ToArray());
+        using var layer = new BatchNormalization(4, options, 1);
+        CollectionAssert.AreEqual(new[] { "bias" }, layer.named_parameters().Select(p => p.name).ToArray());
+        CollectionAssert.AreEqual(new[] { "running_mean", "running_var" }, layer.named_buffers().Select(b => b.name).ToArray());
+        CollectionAssert.AreEqual(new[] { "bias", "running_mean", "running_var" }, layer.state_dict().Keys.ToArray());
 
         // The new fields round-trip, the enum by name.
         var modes = new NetworkSpec(1, 2, 2, [new FlattenLayer(), new BatchNormLayer(new BatchNormOptions { MovingStatistics = MovingStatistics.CumulativeAverage, Renorm = true, RenormMaxR = 2, GhostBatchSize = 8, GammaL2 = 1e-4 })]);
@@ -65,39 +71,45 @@ public sealed class BatchNormOptionsTests
     }
 
     [TestMethod]
-    public void NativeLayerSpecMirrorHasTheNativeSize()
-    {
-        // mlbn.h static_asserts the same 152 bytes: new fields are appended, never inserted.
-        Assert.AreEqual(152, System.Runtime.InteropServices.Marshal.SizeOf<LayerSpecNative>());
-        Assert.AreEqual(64, (int)System.Runtime.InteropServices.Marshal.OffsetOf<LayerSpecNative>(nameof(LayerSpecNative.MovingStatistics)));
-    }
-
-    [TestMethod]
     public void L2CoefficientsAddToTheGradientsOfGammaAndBeta()
     {
-        // One SGD step at learning rate 1: p1 = p0 - (g + l2 * p0), so the difference between networks
+        // One SGD step at learning rate 1: p1 = p0 - (g + l2 * p0), so the difference between layers
         // with and without the L2 terms is l2 * p0.
         const double gammaL2 = 0.5, betaL2 = 0.25;
         float[] gamma0 = [1.5f, -0.5f], beta0 = [0.25f, -1];
-        float[] Step(BatchNormOptions options, string tensor)
+        var x = BatchNormReference.RandomInput(12, seed: 8);
+        var w = BatchNormReference.RandomInput(6, seed: 3, scale: 0.2);
+        (float[] Gamma, float[] Beta) Step(BatchNormOptions options)
         {
-            var spec = new NetworkSpec(3, 1, 1, [new FlattenLayer(), new DenseLayer(2, UseBias: false), new BatchNormLayer(options)]);
-            using var network = new Network(spec, seed: 3);
-            network.WriteTensor("2.weight", gamma0);
-            network.WriteTensor("2.bias", beta0);
-            network.SetOptimizer(NativeOptimizerKind.Sgd, 0, 0, 0, 0, 0, nesterov: false);
-            network.TrainStep(BatchNormReference.RandomInput(12, seed: 8), [0, 1, 1, 0], 4, learningRate: 1, step: 0);
-            return network.ReadTensor(tensor);
+            using var layer = new BatchNormalization(2, options, 2);
+            Write(layer.Gamma!, gamma0);
+            Write(layer.Beta!, beta0);
+            using var sgd = torch.optim.SGD(layer.parameters(), 1.0);
+            using (var scope = NewDisposeScope())
+            {
+                var logits = layer.forward(tensor(x, [4, 3]).matmul(tensor(w, [2, 3]).t()));
+                nn.functional.cross_entropy(logits, tensor(new long[] { 0, 1, 1, 0 })).backward();
+                layer.AddL2Gradients();
+                sgd.step();
+            }
+
+            return (Read(layer.Gamma!), Read(layer.Beta!));
         }
 
         var plain = new BatchNormOptions { Scale = true };
         var penalized = plain with { GammaL2 = gammaL2, BetaL2 = betaL2 };
-        var gammaDifference = Step(plain, "2.weight").Zip(Step(penalized, "2.weight"), (a, b) => a - b).ToArray();
-        var betaDifference = Step(plain, "2.bias").Zip(Step(penalized, "2.bias"), (a, b) => a - b).ToArray();
+        var (plainGamma, plainBeta) = Step(plain);
+        var (penalizedGamma, penalizedBeta) = Step(penalized);
         for (int c = 0; c < 2; c++)
         {
-            Assert.AreEqual(gammaL2 * gamma0[c], gammaDifference[c], 1e-5);
-            Assert.AreEqual(betaL2 * beta0[c], betaDifference[c], 1e-5);
+            Assert.AreEqual(gammaL2 * gamma0[c], plainGamma[c] - penalizedGamma[c], 1e-5);
+            Assert.AreEqual(betaL2 * beta0[c], plainBeta[c] - penalizedBeta[c], 1e-5);
         }
+
+        // A frozen affine part has no gradient: the L2 terms leave it alone.
+        using var frozen = new BatchNormalization(2, penalized, 2);
+        frozen.SetFineTuning(BatchNormFineTuning.AffineFrozen);
+        frozen.AddL2Gradients();
+        Assert.IsNull(frozen.Gamma!.grad);
     }
 }
