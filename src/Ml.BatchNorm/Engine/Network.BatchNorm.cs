@@ -1,5 +1,6 @@
 using Ml.BatchNorm.Data;
 using Ml.BatchNorm.Engine.Layers;
+using Ml.BatchNorm.Engine.Modules;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -26,15 +27,12 @@ public sealed partial class Network
         // Checked for every target before any changes, so a refused call changes nothing.
         foreach (var bn in targets)
         {
-            if ((bn.Policy & ~policy) != 0)
-            {
-                throw new ArgumentException($"layer {bn.Index} (batch norm) is {bn.Policy}; frozen parts stay frozen, so it cannot become {policy} (ask for {bn.Policy | policy} or rebuild the network).", nameof(policy));
-            }
+            bn.CheckFineTuning(policy);
         }
 
         foreach (var bn in targets)
         {
-            bn.SetPolicy(policy);
+            bn.SetFineTuning(policy);
         }
     }
 
@@ -42,7 +40,7 @@ public sealed partial class Network
     public BatchNormFineTuning GetBatchNormFineTuning(int layerIndex)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        return BatchNormAt(layerIndex).Policy;
+        return BatchNormAt(layerIndex).FineTuning;
     }
 
     /// <summary>
@@ -80,6 +78,11 @@ public sealed partial class Network
             try
             {
                 _module.Context.Recalibrating = true;
+                foreach (var layer in layers)
+                {
+                    layer.BeginRecalibration();
+                }
+
                 for (int b = 0; b < count; b++)
                 {
                     int n = sequence.Fill(b, buffer);
@@ -98,16 +101,15 @@ public sealed partial class Network
                     rows += n;
                 }
 
-                // Every layer's statistics are computed before any is written, so a failure changes nothing.
-                using var statistics = NewDisposeScope();
-                var results = layers.Select(l => l.RecalibratedStatistics()).ToArray();
-                using (no_grad())
+                // Every layer is checked before any is written, so a failure changes nothing.
+                foreach (var layer in layers)
                 {
-                    for (int i = 0; i < layers.Length; i++)
-                    {
-                        layers[i].RunningMean.copy_(results[i].Mean);
-                        layers[i].RunningVar.copy_(results[i].Variance);
-                    }
+                    layer.CheckRecalibration();
+                }
+
+                foreach (var layer in layers)
+                {
+                    layer.EndRecalibration();
                 }
             }
             finally
@@ -115,7 +117,7 @@ public sealed partial class Network
                 _module.Context.Recalibrating = false;
                 foreach (var layer in layers)
                 {
-                    layer.ResetRecalibration();
+                    layer.CancelRecalibration();
                 }
 
                 InvalidateFolding();
@@ -125,14 +127,14 @@ public sealed partial class Network
         return rows;
     }
 
-    private InterimBatchNorm BatchNormAt(int layerIndex)
+    private BatchNormalization BatchNormAt(int layerIndex)
     {
         if (layerIndex < 0 || layerIndex >= _module.Layers.Count)
         {
             throw new ArgumentException($"layer index {layerIndex} is out of range (the network has {_module.Layers.Count} layers).", nameof(layerIndex));
         }
 
-        return _module.Layers[layerIndex] as InterimBatchNorm
+        return _module.Layers[layerIndex] as BatchNormalization
             ?? throw new ArgumentException($"layer {layerIndex} is not a batch-norm layer.", nameof(layerIndex));
     }
 }

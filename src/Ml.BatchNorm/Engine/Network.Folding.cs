@@ -1,4 +1,5 @@
 using Ml.BatchNorm.Engine.Layers;
+using Ml.BatchNorm.Engine.Modules;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -89,27 +90,17 @@ public sealed partial class Network
         var layers = _module.Layers;
         for (int i = 0; i + 1 < layers.Count; i++)
         {
-            if (layers[i + 1] is not InterimBatchNorm bn || (layers[i] is not Convolution && layers[i] is not Dense))
+            if (layers[i + 1] is not BatchNormalization bn || (layers[i] is not Convolution && layers[i] is not Dense))
             {
                 continue;
             }
 
             var (w, b) = layers[i] is Convolution c ? (c.Weight, c.Bias) : (((Dense)layers[i]).Weight, ((Dense)layers[i]).Bias);
-            var scale = (bn.RunningVar + bn.Options.Epsilon).rsqrt();
-            if (bn.Gamma is { } gamma)
-            {
-                scale = scale * gamma.detach();
-            }
-
+            var (scale, shift) = bn.InferenceAffine();
             var view = Enumerable.Repeat(1L, (int)w.dim()).ToArray();
             view[0] = -1;
             var folded = w.detach() * scale.view(view);
-            var shifted = b is null ? bn.RunningMean.neg() : b.detach() - bn.RunningMean;
-            var bias = shifted * scale;
-            if (bn.Beta is { } beta)
-            {
-                bias = bias + beta.detach();
-            }
+            var bias = b is null ? shift : (b.detach() * scale) + shift;
 
             weights[i] = (folded.DetachFromDisposeScope(), bias.DetachFromDisposeScope());
         }

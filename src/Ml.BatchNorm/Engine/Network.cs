@@ -1,5 +1,7 @@
 using Ml.BatchNorm.Engine.Layers;
+using Ml.BatchNorm.Engine.Modules;
 using Ml.BatchNorm.Engine.Optimization;
+using Ml.BatchNorm.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
@@ -27,6 +29,7 @@ public sealed partial class Network : IDisposable
         spec.Validate();
         Spec = spec;
         Device = device;
+        TorchRuntime.EnsureLoaded();
         _device = TorchDevice.Parse(device);
         _module = new SpecModule(spec, seed);
         if (_device.type != DeviceType.CPU)
@@ -182,16 +185,11 @@ public sealed partial class Network : IDisposable
         _disposed = true;
         _optimizer?.Dispose();
         DisposeFolding();
-        foreach (var bn in BatchNormLayers())
-        {
-            bn.ResetRecalibration();
-        }
-
         _module.Dispose();
         Interlocked.Decrement(ref s_live);
     }
 
-    private IEnumerable<InterimBatchNorm> BatchNormLayers() => _module.Layers.OfType<InterimBatchNorm>();
+    private IEnumerable<BatchNormalization> BatchNormLayers() => _module.Layers.OfType<BatchNormalization>();
 
     // Training mode for the duration of body: the module is otherwise always in inference mode, so that
     // scoring never sees training mode. The lock keeps two training-mode passes on one network apart.

@@ -1,3 +1,4 @@
+using Ml.BatchNorm.Engine.Modules;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -78,7 +79,7 @@ internal sealed class SpecModule : nn.Module<Tensor, Tensor>
                 Require(d.Units > 0, i, "dense", "needs a positive number of units");
                 return (new Dense(name, d, shape[0], generator), [d.Units]);
             case BatchNormLayer b:
-                return (new InterimBatchNorm(name, i, b.Options, shape[0], Context), shape);
+                return (new BatchNormalization(checked((int)shape[0]), b.Options, i), shape);
             case CReluLayer:
                 return (new CRelu(name), [shape[0] * 2, .. shape[1..]]);
             case ReluLayer:
