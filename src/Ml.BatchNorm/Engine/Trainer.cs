@@ -61,7 +61,7 @@ public sealed class Trainer
             CheckData(test, nameof(test));
         }
 
-        TorchThreads.Apply(Options.Threads);
+        Runtime.TorchThreads.Apply(Options.Threads);
         TorchDevice.Parse(Options.Device);
         var batches = Batches(train);
         long totalSteps = TotalSteps(batches);

@@ -230,7 +230,7 @@ public sealed class BatchNormCnnTransformer : ITransformer, IPipelineStage, IDis
                 if (!skip)
                 {
                     // Inference mode always: Network.Score never runs a training-mode pass.
-                    Engine.TorchThreads.Apply(_owner._threads);
+                    Runtime.TorchThreads.Apply(_owner._threads);
                     _owner.Model.Network.Score(_images, _batchCount, _scores);
                 }
             }
