@@ -11,6 +11,7 @@ internal static class Program
         root.Subcommands.Add(TrainThroughput.Create());
         root.Subcommands.Add(ScoreThroughput.Create());
         root.Subcommands.Add(DataOpen.Create());
+        root.Subcommands.Add(AllocatorTraining.Create());
         return root.Parse(args).Invoke();
     }
 }
