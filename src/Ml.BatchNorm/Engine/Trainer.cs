@@ -68,7 +68,9 @@ public sealed class Trainer
         }
 
         Runtime.TorchThreads.Apply(Options.Threads);
-        TorchDevice.Parse(Options.Device);
+        Runtime.DeviceOption.Parse(Options.Device, nameof(Options.Device));
+        // Before training allocates: glibc's mmap threshold then keeps the large activations in the heap.
+        Runtime.ProcessAllocator.Configure(Options.Allocator);
         var batches = Batches(train);
         long totalSteps = TotalSteps(batches);
         var fingerprint = Options.Fingerprint();
