@@ -11,6 +11,9 @@ namespace Ml.BatchNorm.Tests.Engine;
 [TestClass]
 public sealed class BatchNormFineTuningTests
 {
+    [ClassInitialize]
+    public static void LoadTorch(TestContext context) => Ml.BatchNorm.Runtime.TorchRuntime.EnsureLoaded();
+
     private const int Batch = 6;
 
     /// <summary>conv -> BN (layer 1) -> relu -> flatten -> dense -> BN (layer 5) as logits, on 1 x 4 x 4 images.</summary>

@@ -7,6 +7,9 @@ namespace Ml.BatchNorm.Tests.Engine;
 [TestClass]
 public sealed class BatchNormMovingStatisticsTests
 {
+    [ClassInitialize]
+    public static void LoadTorch(TestContext context) => Ml.BatchNorm.Runtime.TorchRuntime.EnsureLoaded();
+
     private const double Tolerance = 1e-5;
     private const int Batch = 4, Channels = 3, Spatial = 20;
 

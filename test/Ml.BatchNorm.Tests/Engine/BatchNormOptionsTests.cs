@@ -10,6 +10,9 @@ namespace Ml.BatchNorm.Tests.Engine;
 [TestClass]
 public sealed class BatchNormOptionsTests
 {
+    [ClassInitialize]
+    public static void LoadTorch(TestContext context) => Ml.BatchNorm.Runtime.TorchRuntime.EnsureLoaded();
+
     [TestMethod]
     public void InvalidOptionsAreRejectedWithMessagesNamingTheOption()
     {

@@ -9,6 +9,9 @@ namespace Ml.BatchNorm.Tests.Engine;
 [TestClass]
 public sealed class BatchNormTests
 {
+    [ClassInitialize]
+    public static void LoadTorch(TestContext context) => Ml.BatchNorm.Runtime.TorchRuntime.EnsureLoaded();
+
     private const double Tolerance = 1e-5;
 
     [TestMethod]

@@ -10,6 +10,9 @@ namespace Ml.BatchNorm.Tests.Engine;
 [TestClass]
 public sealed class BatchRenormAndGhostBatchTests
 {
+    [ClassInitialize]
+    public static void LoadTorch(TestContext context) => Ml.BatchNorm.Runtime.TorchRuntime.EnsureLoaded();
+
     private const double Tolerance = 1e-5;
     private const int Channels = 3, Spatial = 20;
 

@@ -1,3 +1,4 @@
+using Ml.BatchNorm.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using TorchSharp.Utils;
@@ -14,7 +15,7 @@ namespace Ml.BatchNorm.Engine.Modules;
 /// averaging mode or renorm reads it) and "renorm_mean", "renorm_std" (renorm only): the names and
 /// shapes model files have always held.
 /// </summary>
-internal sealed class BatchNormalization : nn.Module<Tensor, Tensor>
+internal sealed partial class BatchNormalization : nn.Module<Tensor, Tensor>
 {
     // Fields named as the state dictionary names them; null ones are not registered.
     [ComponentName(Name = "weight")]
@@ -44,7 +45,7 @@ internal sealed class BatchNormalization : nn.Module<Tensor, Tensor>
     /// <param name="channels">Channels of NCHW input, features of NC input.</param>
     /// <param name="options">The layer's options; validated here.</param>
     /// <param name="layerIndex">Index of the layer in its network spec, for messages ("layer 3 (batch norm)").</param>
-    public BatchNormalization(int channels, BatchNormOptions options, int layerIndex) : base(nameof(BatchNormalization))
+    public BatchNormalization(int channels, BatchNormOptions options, int layerIndex) : base(LoadedName())
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(channels);
@@ -148,158 +149,23 @@ internal sealed class BatchNormalization : nn.Module<Tensor, Tensor>
         return plain ? FusedForward(input) : GeneralForward(input, ghost);
     }
 
-    /// <summary>
-    /// Sets what training may change. Freezing is sticky: a policy that would unfreeze a frozen part
-    /// throws <see cref="ArgumentException"/> (see <see cref="CheckFineTuning"/>). Frozen gamma and beta
-    /// stop requiring gradients and lose any gradient they hold, so optimizers skip them and their
-    /// slots stay untouched.
-    /// </summary>
-    public void SetFineTuning(BatchNormFineTuning policy)
+    // The base constructor is the first TorchSharp call: make the native library loadable before it.
+    private static string LoadedName()
     {
-        CheckFineTuning(policy);
-        FineTuning = policy;
-        if ((policy & BatchNormFineTuning.AffineFrozen) != 0)
-        {
-            foreach (var p in new[] { _gamma, _beta })
-            {
-                if (p is not null)
-                {
-                    p.grad = null;
-                    p.requires_grad = false;
-                }
-            }
-        }
-    }
-
-    /// <summary>Throws <see cref="ArgumentException"/> naming the layer if <paramref name="policy"/> would unfreeze a frozen part; changes nothing.</summary>
-    public void CheckFineTuning(BatchNormFineTuning policy)
-    {
-        if (!Enum.IsDefined(policy))
-        {
-            throw new ArgumentOutOfRangeException(nameof(policy), policy, $"{policy} is not a {nameof(BatchNormFineTuning)}.");
-        }
-
-        if ((FineTuning & ~policy) != 0)
-        {
-            throw new ArgumentException(
-                $"{Label} is {FineTuning}; frozen parts stay frozen, so it cannot become {policy} (ask for {FineTuning | policy} or rebuild the network).",
-                nameof(policy));
-        }
-    }
-
-    /// <summary>
-    /// Adds the L2 terms' gradients, GammaL2 * gamma and BetaL2 * beta, to gamma's and beta's gradients
-    /// (the gradient of L2 / 2 * sum(p^2)); call after backward, before the optimizer step. The
-    /// reported loss leaves the penalty out. Parameters without a gradient (frozen) are skipped.
-    /// </summary>
-    public void AddL2Gradients()
-    {
-        using var noGrad = no_grad();
-        AddL2(_gamma, Options.GammaL2);
-        AddL2(_beta, Options.BetaL2);
-    }
-
-    /// <summary>
-    /// The inference-mode layer as a per-channel affine map y = scale * x + shift, with
-    /// scale = gamma / sqrt(moving variance + epsilon) and shift = beta - moving mean * scale, for
-    /// folding into the convolution or dense layer before it: W' = scale W, b' = scale b + shift.
-    /// The tensors are new, without gradients; the caller disposes them.
-    /// </summary>
-    public (Tensor Scale, Tensor Shift) InferenceAffine()
-    {
-        using var noGrad = no_grad();
-        using var scope = NewDisposeScope();
-        var scale = (_runningVar + Options.Epsilon).rsqrt();
-        if (_gamma is not null)
-        {
-            scale = scale * _gamma;
-        }
-
-        var shift = -_runningMean * scale;
-        if (_beta is not null)
-        {
-            shift = shift + _beta;
-        }
-
-        return scope.MoveToOuter(scale, shift);
-    }
-
-    /// <summary>
-    /// Starts a recalibration ("precise BN"): until <see cref="EndRecalibration"/> or
-    /// <see cref="CancelRecalibration"/>, every forward call (whatever the mode, whatever the
-    /// fine-tuning policy) normalizes with the whole batch's statistics, without ghost batches or
-    /// renorm, and pools them exactly in float64. Run it without gradients.
-    /// </summary>
-    public void BeginRecalibration()
-    {
-        _recalibration?.Dispose();
-        _recalibration = new BatchNormRecalibration();
-    }
-
-    /// <summary>Throws <see cref="InvalidOperationException"/> if a recalibration has not begun or saw fewer than two values per channel; changes nothing.</summary>
-    public void CheckRecalibration()
-    {
-        if (_recalibration is null)
-        {
-            throw new InvalidOperationException($"{Label}: recalibration has not begun (call {nameof(BeginRecalibration)} first).");
-        }
-
-        if (_recalibration.Count < 2)
-        {
-            throw new InvalidOperationException($"{Label}: recalibration saw no batches; the moving statistics are unchanged.");
-        }
-    }
-
-    /// <summary>
-    /// Ends the recalibration: the moving mean and variance become the exact mean and unbiased
-    /// variance of every value the layer saw. Weights, renorm statistics and the counter do not change.
-    /// </summary>
-    public void EndRecalibration()
-    {
-        CheckRecalibration();
-        using (var noGrad = no_grad())
-        using (var scope = NewDisposeScope())
-        {
-            var (mean, variance) = _recalibration!.Result();
-            BatchNormStatistics.RequireFinite(Label, mean, variance);
-            _runningMean.copy_(mean);
-            _runningVar.copy_(variance);
-        }
-
-        CancelRecalibration();
-    }
-
-    /// <summary>Ends a recalibration without changing anything.</summary>
-    public void CancelRecalibration()
-    {
-        _recalibration?.Dispose();
-        _recalibration = null;
+        TorchRuntime.EnsureLoaded();
+        return nameof(BatchNormalization);
     }
 
     /// <inheritdoc/>
     protected override void Dispose(bool disposing)
     {
+        // The base class disposes the registered parameters and buffers.
         if (disposing)
         {
             CancelRecalibration();
-            _gamma?.Dispose();
-            _beta?.Dispose();
-            _runningMean.Dispose();
-            _runningVar.Dispose();
-            _batchesTracked?.Dispose();
-            _renormMean?.Dispose();
-            _renormStd?.Dispose();
         }
 
         base.Dispose(disposing);
-    }
-
-    private static void AddL2(Parameter? p, double l2)
-    {
-        if (l2 > 0 && p?.grad is Tensor grad)
-        {
-            grad.add_(p.detach(), alpha: l2);
-        }
     }
 
     private void CheckShape(Tensor input)
@@ -419,21 +285,6 @@ internal sealed class BatchNormalization : nn.Module<Tensor, Tensor>
         _batchesTracked?.add_(1);
     }
 
-    // Recalibration: the whole batch's statistics normalize it and are pooled exactly.
-    private Tensor RecalibrationForward(Tensor input)
-    {
-        BatchNormStatistics.RequireTwoValues(Label, input, 0);
-        using var scope = NewDisposeScope();
-        long[] view = BatchNormStatistics.ChannelView(input);
-        var (variance, mean) = var_mean(input, BatchNormStatistics.ReduceDimensions(input), unbiased: false, keepdim: true);
-        var y = Affine((input - mean) / (variance + Options.Epsilon).sqrt(), view);
-        using (no_grad())
-        {
-            _recalibration!.Add(mean.flatten(), variance.flatten(), input.numel() / Channels);
-        }
-
-        return scope.MoveToOuter(y);
-    }
 
     private Tensor Affine(Tensor y, long[] view)
     {
