@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using Ml.BatchNorm.Data;
-using Ml.BatchNorm.Interop;
+using Ml.BatchNorm.Runtime;
 
 namespace Ml.BatchNorm.Bench;
 
@@ -33,7 +33,8 @@ internal static class DataOpen
             }
 
             double median = times.Order().ElementAt(times.Count / 2);
-            var (torch, blas) = NativeRuntime.ThreadsInEffect();
+            var counts = TorchThreads.Apply(0);
+            var (torch, blas) = (counts.IntraOp, counts.InterOp);
             var result = new ThroughputResult("ml.batchnorm", "data-open", count, torch, blas, times.Count, median, count / median);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ml.batchnorm data-open {count} images: median {median:F3} s (all: {string.Join(", ", times.Select(t => t.ToString("F3", CultureInfo.InvariantCulture)))})"));
             PeerFiles.WriteResult(result, p.GetValue(json));

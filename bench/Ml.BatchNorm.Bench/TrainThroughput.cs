@@ -3,7 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Ml.BatchNorm.Data;
 using Ml.BatchNorm.Engine;
-using Ml.BatchNorm.Interop;
+using Ml.BatchNorm.Runtime;
 
 namespace Ml.BatchNorm.Bench;
 
@@ -26,14 +26,11 @@ internal static class TrainThroughput
         var exportInit = new Option<string?>("--export-init") { Description = "Write the initial weights (safetensors) for the peer." };
         var exportOrder = new Option<string?>("--export-order") { Description = "Write the row order (int32 little-endian) of every timed and warm-up batch for the peer." };
         var json = BenchOptions.Json();
-        var isa = KernelOptions.InstructionSetOption();
-        var path = KernelOptions.KernelPathOption();
-        var command = new Command("train-throughput", "Images/s of training steps (Adam 1e-3), and the peak resident memory.") { data, model, batch, threads, steps, warmup, seed, exportInit, exportOrder, json, isa, path };
+        var command = new Command("train-throughput", "Images/s of training steps (Adam 1e-3), and the peak resident memory.") { data, model, batch, threads, steps, warmup, seed, exportInit, exportOrder, json };
         command.SetAction(p =>
         {
-            KernelOptions.Apply(p.GetValue(isa)!, p.GetValue(path)!);
             var result = Run(p.GetValue(data)!, p.GetValue(model)!, p.GetValue(batch), p.GetValue(threads), p.GetValue(steps), p.GetValue(warmup), p.GetValue(seed), p.GetValue(exportInit), p.GetValue(exportOrder));
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ml.batchnorm {result.Model} batch {result.BatchSize} threads torch={result.TorchThreads} blas={result.BlasThreads} kernels={result.KernelPath}/{result.InstructionSet}: {result.ImagesPerSecond:F0} images/s, {result.ImagesPerSecond * result.FlopsPerImage / 1e9:F1} GFLOP/s ({result.Steps} steps, {result.Seconds:F2} s), peak RSS {result.PeakRssMb:F0} MB"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ml.batchnorm {result.Model} batch {result.BatchSize} threads torch={result.TorchThreads} interop={result.BlasThreads}: {result.ImagesPerSecond:F0} images/s, {result.ImagesPerSecond * result.FlopsPerImage / 1e9:F1} GFLOP/s ({result.Steps} steps, {result.Seconds:F2} s), peak RSS {result.PeakRssMb:F0} MB"));
             PeerFiles.WriteResult(result, p.GetValue(json));
 
             return 0;
@@ -43,7 +40,7 @@ internal static class TrainThroughput
 
     private static ThroughputResult Run(string folder, string model, int batchSize, int threads, int steps, int warmup, ulong seed, string? exportInit, string? exportOrder)
     {
-        NativeRuntime.SetThreads(threads);
+        var counts = TorchThreads.Apply(threads);
         var train = IdxDataFolder.Open(folder).LoadTrain();
         var spec = PeerFiles.Spec(model);
         using var network = new Network(spec, seed);
@@ -62,7 +59,7 @@ internal static class TrainThroughput
             }
         }
 
-        network.SetOptimizer(NativeOptimizerKind.Adam, 0.9, 0.999, 1e-8, 0, 0, nesterov: false);
+        network.SetOptimizer(OptimizerKind.Adam, 0.9, 0.999, 1e-8, 0, 0, nesterov: false);
         using var buffer = new MiniBatchBuffer(batches.MaxBatchSize, batches.PixelsPerImage);
         float loss = 0;
         for (long s = 0; s < warmup; s++)
@@ -81,9 +78,9 @@ internal static class TrainThroughput
         }
 
         double seconds = clock.Elapsed.TotalSeconds;
-        var (torch, blas) = NativeRuntime.ThreadsInEffect();
+        var (torch, blas) = (counts.IntraOp, counts.InterOp);
         return new ThroughputResult("ml.batchnorm", model, batchSize, torch, blas, steps, seconds, images / seconds, loss,
-            FlopsPerImage: FlopCount.TrainingPerImage(spec), InstructionSet: KernelOptions.InstructionSetName(), KernelPath: KernelOptions.KernelPathName(),
+            FlopsPerImage: FlopCount.TrainingPerImage(spec),
             PeakRssMb: PeakMemory.ResidentMegabytes());
     }
 }

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using Ml.BatchNorm.Data;
 using Ml.BatchNorm.Diagnostics;
 using Ml.BatchNorm.Files;
-using Ml.BatchNorm.Interop;
 
 namespace Ml.BatchNorm.Engine;
 
@@ -11,6 +10,12 @@ namespace Ml.BatchNorm.Engine;
 /// mini-batches, the configured optimizer and schedule, periodic inference-mode evaluation, and
 /// checkpoints from which an interrupted run resumes exactly.
 /// </summary>
+/// <remarks>
+/// Concurrent trainings in one process are supported: each network draws its weights and dropout masks
+/// from its own generators (never libtorch's global one), so two trainings on two threads give the
+/// weights each gives alone. libtorch's thread counts are process-wide: <see cref="TrainingOptions.Threads"/>
+/// of the training that started last applies to both (results are bit-identical for the same seed, data and thread count).
+/// </remarks>
 public sealed class Trainer
 {
     private const int EvaluationBatch = 1000;
@@ -62,8 +67,10 @@ public sealed class Trainer
             CheckData(test, nameof(test));
         }
 
-        NativeRuntime.SetThreads(Options.Threads);
-        NativeRuntime.ValidateDevice(Options.Device);
+        Runtime.TorchThreads.Apply(Options.Threads);
+        Runtime.DeviceOption.Parse(Options.Device, nameof(Options.Device));
+        // Before training allocates: glibc's mmap threshold then keeps the large activations in the heap.
+        Runtime.ProcessAllocator.Configure(Options.Allocator);
         var batches = Batches(train);
         long totalSteps = TotalSteps(batches);
         var fingerprint = Options.Fingerprint();
@@ -243,24 +250,7 @@ public sealed class Trainer
         return Convert.ToHexString(hash.GetHashAndReset());
     }
 
-    private void SetOptimizer(Network network)
-    {
-        var o = Options;
-        switch (o.Optimizer)
-        {
-            case OptimizerKind.Adam:
-                network.SetOptimizer(NativeOptimizerKind.Adam, o.Beta1, o.Beta2, o.EffectiveOptimizerEpsilon, o.WeightDecay, 0, nesterov: false);
-                break;
-            case OptimizerKind.Adagrad:
-                network.SetOptimizer(NativeOptimizerKind.Adagrad, 0, 0, o.EffectiveOptimizerEpsilon, o.WeightDecay, o.InitialAccumulator, nesterov: false);
-                break;
-            case OptimizerKind.Sgd:
-                network.SetOptimizer(NativeOptimizerKind.Sgd, o.Momentum, 0, 0, o.WeightDecay, 0, o.Nesterov);
-                break;
-            default:
-                throw new ArgumentOutOfRangeException(nameof(Options), o.Optimizer, "unknown optimizer");
-        }
-    }
+    private void SetOptimizer(Network network) => network.SetOptimizer(Options);
 
     private void CheckData(ImageDataset data, string name)
     {

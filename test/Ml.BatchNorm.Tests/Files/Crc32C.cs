@@ -1,4 +1,4 @@
-namespace Ml.BatchNorm.Files;
+namespace Ml.BatchNorm.Tests.Files;
 
 /// <summary>
 /// CRC-32C (Castagnoli, reflected polynomial 0x82F63B78), as TensorBoard's record framing uses.
