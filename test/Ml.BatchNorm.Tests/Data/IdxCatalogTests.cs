@@ -92,6 +92,20 @@ public sealed class IdxCatalogTests
     }
 
     [TestMethod]
+    public void ColumnNamesAreParameters()
+    {
+        using var folder = new TempFolder();
+        string images = Write(folder.File("images"), ImagesFile(2, 1, 2, Pixels(2, 1, 2)));
+        string labels = Write(folder.File("labels"), LabelsFile([1, 0]));
+
+        var view = _ml.Data.LoadFromIdx(images, labels, labelColumnName: "Digit", featureColumnName: "Pixels");
+
+        CollectionAssert.AreEqual(new[] { "Digit", "Pixels" }, view.Schema.Select(c => c.Name).ToArray());
+        CollectionAssert.AreEqual(new uint[] { 1, 0 }, view.GetColumn<uint>("Digit").ToArray());
+        Assert.ThrowsExactly<ArgumentException>(() => _ml.Data.LoadFromIdx(images, labels, labelColumnName: "X", featureColumnName: "X"));
+    }
+
+    [TestMethod]
     [DataRow(false)]
     [DataRow(true)]
     public void MalformedFilesFailAtLoadNamingTheFileAndWhatWasExpected(bool gzip)
