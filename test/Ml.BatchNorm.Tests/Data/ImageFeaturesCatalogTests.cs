@@ -1,8 +1,8 @@
 using System.Buffers.Binary;
-using System.Runtime.InteropServices;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using SkiaSharp;
+using ImageFiles = Ml.BatchNorm.Data.ImageFiles;
 
 namespace Ml.BatchNorm.Tests.Data;
 
@@ -22,7 +22,7 @@ public sealed class ImageFeaturesCatalogTests
         using var folder = new TempFolder();
         for (int k = 0; k < rows.Length; k++)
         {
-            WriteGrayPng(folder.File($"row{k}.png"), bytes[k], Side, Side);
+            ImageFiles.WriteGray(folder.File($"row{k}.png"), bytes[k], Side, Side);
         }
 
         WriteGrayBmp(folder.File("row3.bmp"), bytes[0], Side, Side);
@@ -47,7 +47,7 @@ public sealed class ImageFeaturesCatalogTests
     {
         using var folder = new TempFolder();
         byte[] pixels = Enumerable.Range(0, 12).Select(i => (byte)(i * 21 + 3)).ToArray();
-        WriteGrayPng(folder.File("a.png"), pixels, 3, 4);
+        ImageFiles.WriteGray(folder.File("a.png"), pixels, 3, 4);
         var paths = _ml.Data.LoadFromImageFiles(folder.File("a.png"));
         var model = _ml.Transforms.LoadGrayscaleImageFeatures(imageHeight: 3, imageWidth: 4).Fit(paths);
         var output = model.Transform(paths);
@@ -96,10 +96,7 @@ public sealed class ImageFeaturesCatalogTests
     {
         using var folder = new TempFolder();
         byte[] pixels = Enumerable.Range(0, Side * Side).Select(i => (byte)(i / Side * 9)).ToArray();
-        using (var bitmap = GrayBitmap(pixels, Side, Side))
-        {
-            Save(bitmap, folder.File("a.jpg"), SKEncodedImageFormat.Jpeg);
-        }
+        ImageFiles.WriteGray(folder.File("a.jpg"), pixels, Side, Side);
 
         var paths = _ml.Data.LoadFromImageFiles(folder.File("a.jpg"));
         float[] features = _ml.Transforms.LoadGrayscaleImageFeatures().Fit(paths).Transform(paths).GetColumn<float[]>("Features").Single();
@@ -139,17 +136,14 @@ public sealed class ImageFeaturesCatalogTests
         StringAssert.Contains(empty.Message, folder.Path);
     }
 
-    private static SKBitmap GrayBitmap(byte[] pixels, int height, int width)
+    [TestMethod]
+    public void WriteGrayRefusesFormatsItCannotWriteAndWrongSizes()
     {
-        var bitmap = new SKBitmap(new SKImageInfo(width, height, SKColorType.Gray8, SKAlphaType.Opaque));
-        Marshal.Copy(pixels, 0, bitmap.GetPixels(), pixels.Length);
-        return bitmap;
-    }
+        using var folder = new TempFolder();
 
-    private static void WriteGrayPng(string path, byte[] pixels, int height, int width)
-    {
-        using var bitmap = GrayBitmap(pixels, height, width);
-        Save(bitmap, path, SKEncodedImageFormat.Png);
+        StringAssert.Contains(Assert.ThrowsExactly<ArgumentException>(() => ImageFiles.WriteGray(folder.File("a.bmp"), [0], 1, 1)).Message, ".png, .jpg or .jpeg");
+        Assert.ThrowsExactly<ArgumentException>(() => ImageFiles.WriteGray(folder.File("a.png"), [0, 1], 1, 1));
+        Assert.IsFalse(File.Exists(folder.File("a.png")));
     }
 
     private static void Save(SKBitmap bitmap, string path, SKEncodedImageFormat format)
