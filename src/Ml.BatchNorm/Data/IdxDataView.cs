@@ -100,4 +100,3 @@ internal sealed class IdxDataView : ML.IDataView
     public ML.DataViewRowCursor[] GetRowCursorSet(IEnumerable<ML.DataViewSchema.Column> columnsNeeded, int n, Random? rand = null) =>
         [GetRowCursor(columnsNeeded, rand)];
 }
-
