@@ -25,6 +25,23 @@ public sealed class OpenCvCrossCheckTests
     public void Model2ExportGraph_PassesTheCheckerAndScoresInOpenCvAsInOnnxRuntime() =>
         AssertOpenCvAgrees(SeedNetworks.Model2());
 
+    [TestMethod]
+    public void MlNetGraph_WithPredictedIndexAndSlotNames_PassesTheChecker()
+    {
+        using var network = new Network(SeedNetworks.Model1(), seed: 2);
+        using var folder = new TempFolder();
+        string modelPath = folder.File("mlnet.onnx");
+        var labels = Enumerable.Range(0, network.OutputSize).Select(i => $"class {i}").ToArray();
+        OnnxNetworkWriter.Write(network, modelPath, new OnnxNetworkOptions { LabelNames = labels });
+        var (exitCode, text) = RunPython("--check-only", modelPath);
+        if (exitCode == 3)
+        {
+            Assert.Inconclusive($"{Python} cannot run the check: {text}");
+        }
+
+        Assert.AreEqual(0, exitCode, $"the checker refused the graph:\n{text}");
+    }
+
     private void AssertOpenCvAgrees(NetworkSpec spec)
     {
         using var trained = OnnxTestNetworks.Train(spec);
