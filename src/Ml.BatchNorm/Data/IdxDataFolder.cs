@@ -111,6 +111,21 @@ public sealed class IdxDataFolder
     /// <exception cref="InvalidDataException">A file is malformed, or a label has no name.</exception>
     public ImageDataset LoadTest() => IdxImageLoader.Load(_testImagesPath, _testLabelsPath, _labelNames.Value, _labelNamesSource);
 
+    /// <summary>The training images file found in the folder.</summary>
+    internal string TrainImagesPath => _trainImagesPath;
+
+    /// <summary>The training labels file found in the folder.</summary>
+    internal string TrainLabelsPath => _trainLabelsPath;
+
+    /// <summary>The test images file found in the folder.</summary>
+    internal string TestImagesPath => _testImagesPath;
+
+    /// <summary>The test labels file found in the folder.</summary>
+    internal string TestLabelsPath => _testLabelsPath;
+
+    /// <summary>Where <see cref="LabelNames"/> came from, for messages blaming them.</summary>
+    internal string LabelNamesSource => _labelNamesSource;
+
     /// <summary>The accepted spellings of a standard file name, in order of preference.</summary>
     internal static string[] AcceptedSpellings(string standardName)
     {

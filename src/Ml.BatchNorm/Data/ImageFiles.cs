@@ -10,7 +10,7 @@ namespace Ml.BatchNorm.Data;
 public static class ImageFiles
 {
     /// <summary>The file extensions treated as image files (lower case, with the dot).</summary>
-    public static IReadOnlyList<string> Extensions { get; } = [".png", ".jpg", ".jpeg", ".bmp"];
+    public static IReadOnlyList<string> Extensions => ImageFeaturesCatalog.ImageFileExtensions;
 
     /// <summary>Whether <paramref name="path"/> has one of <see cref="Extensions"/>.</summary>
     /// <param name="path">A file path.</param>
