@@ -40,7 +40,7 @@ public sealed class BatchNormCnnTransformer : ISingleFeaturePredictionTransforme
 
     /// <summary>
     /// A transformer over an existing network (for example one reopened with <see cref="BatchNormCnnModel.Load"/>
-    /// and recalibrated): the label column of <paramref name="inputSchema"/> gives the key type of
+    /// and recalibrated): the label column of <paramref name="input"/> gives the key type of
     /// "PredictedLabel" and must have as many classes as the network has outputs.
     /// </summary>
     public static BatchNormCnnTransformer Create(BatchNormCnnModel model, IDataView input, string labelColumnName = "Label", string featureColumnName = "Features")
@@ -91,7 +91,7 @@ public sealed class BatchNormCnnTransformer : ISingleFeaturePredictionTransforme
     {
         ArgumentNullException.ThrowIfNull(inputSchema);
         CheckInput(inputSchema);
-        return _chain.GetRowToRowMapper(inputSchema);
+        return ((ITransformer)_chain).GetRowToRowMapper(inputSchema);
     }
 
     /// <summary>Saves the equivalent ML.NET chain: nothing of this library is needed to load it.</summary>

@@ -69,13 +69,23 @@ internal static class ColumnChecks
         schema.GetColumnOrNull(name) ?? throw new ArgumentOutOfRangeException(nameof(schema),
             $"{TrainerName}: {role} column '{name}' was not found; the input has {string.Join(", ", schema.Where(c => !c.IsHidden).Select(c => $"'{c.Name}'"))}.");
 
-    private static SchemaShape.Column Find(SchemaShape shape, string name, string role) =>
-        shape.TryFindColumn(name, out var column) ? column : throw new ArgumentOutOfRangeException(nameof(shape),
+    private static SchemaShape.Column Find(SchemaShape shape, string name, string role)
+    {
+        foreach (var column in shape)
+        {
+            if (column.Name == name)
+            {
+                return column;
+            }
+        }
+
+        throw new ArgumentOutOfRangeException(nameof(shape),
             $"{TrainerName}: {role} column '{name}' was not found; the input has {string.Join(", ", shape.Select(c => $"'{c.Name}'"))}.");
+    }
 
     private static string Describe(SchemaShape.Column column) => column.Kind switch
     {
-        SchemaShape.Column.VectorKind.Scalar => column.IsKey ? $"Key<{column.ItemType}>" : column.ItemType.ToString(),
+        SchemaShape.Column.VectorKind.Scalar => column.IsKey ? $"Key<{column.ItemType}>" : $"{column.ItemType}",
         SchemaShape.Column.VectorKind.Vector => $"Vector<{column.ItemType}> of known size",
         _ => $"Vector<{column.ItemType}> of variable size",
     };

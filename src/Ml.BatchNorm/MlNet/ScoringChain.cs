@@ -26,7 +26,7 @@ internal static class ScoringChain
     private const string OnnxInputColumnName = "BatchNormCnn.Input";
 
     /// <summary>The chain, fitted on <paramref name="input"/>'s schema (no rows are read).</summary>
-    /// <param name="onnxModel">The graph: input <paramref name="onnxInputName"/>, outputs <see cref="ScoreColumnName"/> and <see cref="IndexColumnName"/>.</param>
+    /// <remarks>The graph reads <c>onnxInputName</c> and writes <see cref="ScoreColumnName"/> and <see cref="IndexColumnName"/>.</remarks>
     public static TransformerChain<ITransformer> Build(IDataView input, byte[] onnxModel, string onnxInputName, string featureColumnName, LabelKeyValues labels)
     {
         var ml = new MLContext();
@@ -39,13 +39,13 @@ internal static class ScoringChain
             helpers.Add(onnxInputName);
         }
 
-        chain = chain
+        var estimators = chain
             .Append(ml.Transforms.ApplyOnnxModel([ScoreColumnName, IndexColumnName], [onnxInputName], new MemoryStream(onnxModel, writable: false)))
             .Append(ml.Transforms.Conversion.Hash(hashOptions))
             .Append(labels.MapHashToValue(ml, IndexHashes(ml, hashOptions, labels.Count), HashColumnName, ValueColumnName))
             .Append(ml.Transforms.Conversion.MapValueToKey(PredictedLabelColumnName, ValueColumnName, keyData: labels.KeyData(ml)))
             .Append(ml.Transforms.DropColumns([.. helpers]));
-        return (TransformerChain<ITransformer>)chain.Fit(input);
+        return new TransformerChain<ITransformer>([.. (IEnumerable<ITransformer>)estimators.Fit(input)]);
     }
 
     /// <summary>The name the graph's input gets: the feature column's when it is a plain identifier, else a fixed one (copied in, dropped after).</summary>

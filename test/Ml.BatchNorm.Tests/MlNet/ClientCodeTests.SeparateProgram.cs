@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Xml.Linq;
+using Microsoft.ML;
+using Microsoft.ML.Data;
 
 namespace Ml.BatchNorm.Tests.MlNet;
 
