@@ -49,7 +49,8 @@ internal static class MlbnPipeline
         }
     }
 
-    private static EstimatorChain<ValueToKeyMappingTransformer> Labels(MLContext ml, IReadOnlyList<string> classNames) =>
+    /// <summary>Label value → class name → key (key k = label k - 1).</summary>
+    public static EstimatorChain<ValueToKeyMappingTransformer> Labels(MLContext ml, IReadOnlyList<string> classNames) =>
         ml.Transforms.Conversion.MapValue("Label", classNames.Select((name, value) => new KeyValuePair<uint, string>((uint)value, name)), "Label")
             .Append(ml.Transforms.Conversion.MapValueToKey("Label", keyData: ml.Data.LoadFromEnumerable(classNames.Select(n => new ClassName { Label = n }))));
 

@@ -137,7 +137,8 @@ internal static class TrainCommand
         var seen = new HashSet<(string, int?)>();
         var deferred = new List<BatchNormFinding>();
         IEnumerable<BatchNormFinding> Fresh(TrainingProgress p) => p.Findings.Where(f => seen.Add((f.Code, f.Layer)));
-        trainer.ValidationSet = testView;
+        // The validation rows reach the trainer as its input does: with the label already mapped to a key.
+        trainer.ValidationSet = MlbnPipeline.Labels(ml, train.LabelNames).Fit(testView).Transform(testView);
 
         ITransformer model;
         if (console.Profile.Capabilities.Interactive)

@@ -81,7 +81,7 @@ public sealed class BatchNormCnnEstimator : IEstimator<BatchNormCnnTransformer>
             ? SeedNetworks.Model1(_options.BatchNorm, labels.Count, _options.KeepProbability, _options.Height, _options.Width)
             : SeedNetworks.Model2(labels.Count, _options.KeepProbability, _options.Height, _options.Width);
         var trained = new Trainer(spec, training).Train(train, validation, _options.Progress, _options.CancellationToken);
-        var model = new BatchNormCnnModel(trained, BatchNormCnnTransformer.TrainingJson(training));
+        var model = new BatchNormCnnModel(trained, BatchNormCnnTransformer.TrainingJson(training, trained.Summary));
         try
         {
             return BatchNormCnnTransformer.Create(model, input, _options.FeatureColumnName, labels);

@@ -60,7 +60,7 @@ public sealed class BatchNormCnnOptions
 
     /// <summary>
     /// Rows evaluated every <see cref="TrainingOptions.EvaluateEvery"/> steps (inference mode) and reported through
-    /// <see cref="Progress"/>; same columns as the training data. Null: no periodic evaluation.
+    /// <see cref="Progress"/>; the columns the trainer reads, as it reads them (the label already a key of the training label's type: apply the same fitted transforms). Null: no periodic evaluation.
     /// </summary>
     public IDataView? ValidationSet { get; set; }
 

@@ -104,8 +104,9 @@ public sealed class BatchNormCnnTransformer : ISingleFeaturePredictionTransforme
         Model.Dispose();
     }
 
-    internal static string TrainingJson(Engine.TrainingOptions options) =>
-        JsonSerializer.Serialize(options with { CheckpointPath = null });
+    /// <summary>The training record kept in the model's metadata: the options and how training went.</summary>
+    internal static string TrainingJson(Engine.TrainingOptions options, Engine.TrainingSummary? summary) =>
+        JsonSerializer.Serialize(new { options = options with { CheckpointPath = null }, summary });
 
     private void CheckInput(DataViewSchema schema)
     {

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Ml.BatchNorm.Engine;
 using Ml.BatchNorm.Onnx;
 
@@ -19,7 +20,30 @@ internal static class NetworkGraph
     {
         var model = OnnxNetworkReader.Read(path);
         var names = model.Info.LabelNames ?? Enumerable.Range(0, model.Network.OutputSize).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
-        return (new TrainedNetwork(model.Network, names, null), model.Info.TrainingOptionsJson);
+        return (new TrainedNetwork(model.Network, names, Summary(model.Info.TrainingOptionsJson)), model.Info.TrainingOptionsJson);
+    }
+
+    /// <summary>The training summary inside the training record the estimator writes; null when absent or unreadable.</summary>
+    private static TrainingSummary? Summary(string? trainingJson)
+    {
+        if (trainingJson is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            using var document = System.Text.Json.JsonDocument.Parse(trainingJson);
+            return document.RootElement.ValueKind == System.Text.Json.JsonValueKind.Object
+                && document.RootElement.TryGetProperty("summary", out var summary)
+                && summary.ValueKind == System.Text.Json.JsonValueKind.Object
+                ? summary.Deserialize<TrainingSummary>()
+                : null;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null;
+        }
     }
 
     private static OnnxNetworkOptions Options(TrainedNetwork trained, string inputName, string? trainingOptionsJson) => new()

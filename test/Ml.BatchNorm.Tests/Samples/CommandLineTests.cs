@@ -93,7 +93,7 @@ public sealed class CommandLineTests
         var actual = lines.Skip(1).SelectMany(l => l.Split(',').Skip(2).Select(v => float.Parse(v, CultureInfo.InvariantCulture))).ToArray();
         CollectionAssert.AreEqual(expected, actual, "scores in another process must be bit-identical");
 
-        var (evaluateExit, evaluation, evaluateError) = Mlbn.Run("evaluate", "--model", model, "--test-rows", "200");
+        var (evaluateExit, evaluation, evaluateError) = Mlbn.RunProcess("evaluate", "--model", model, "--test-rows", "200");
         Assert.AreEqual(0, evaluateExit, evaluateError);
         StringAssert.Contains(evaluation, "log loss");
         StringAssert.Contains(evaluation, "Confusion table");
