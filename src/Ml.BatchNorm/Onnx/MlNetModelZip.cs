@@ -6,7 +6,8 @@ namespace Ml.BatchNorm.Onnx;
 
 /// <summary>
 /// Finds the ONNX model inside an ML.NET model file (a zip): ML.NET's ONNX transformer saves it as an
-/// entry whose name ends in "OnnxModel" (for example "TransformerChain/Transform_000/OnnxModel"), holding
+/// entry whose name ends in "OnnxModel" ("TransformerChain/OnnxModel" for a lone ONNX transformer, a
+/// numbered transform folder inside a longer chain), holding
 /// a little-endian int32 length and then the ONNX bytes, unchanged.
 /// </summary>
 internal static class MlNetModelZip

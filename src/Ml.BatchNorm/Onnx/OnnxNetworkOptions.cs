@@ -24,7 +24,7 @@ public sealed record OnnxNetworkOptions
     /// Whether to add the node that makes ML.NET's ONNX transformer attach <see cref="LabelNames"/> as
     /// slot names to the score output (an ai.onnx.ml LabelEncoder named "mlnet.SCORE.SlotNames" whose
     /// keys_strings are the class names, with an int64 output "mlnet.SCORE.unusedOutput" that ML.NET
-    /// ignores). Needs <see cref="LabelNames"/>. Default true.
+    /// ignores). Only when <see cref="LabelNames"/> are given: without them the graph has no such node. Default true.
     /// </summary>
     public bool IncludeSlotNames { get; init; } = true;
 
@@ -62,10 +62,6 @@ public sealed record OnnxNetworkOptions
             throw new ArgumentException($"{nameof(OnnxNetworkOptions)}.{nameof(LabelNames)} holds {LabelNames.Count} names; the network has {classes} outputs.", nameof(LabelNames));
         }
 
-        if (IncludeSlotNames && LabelNames is null)
-        {
-            throw new ArgumentException($"{nameof(OnnxNetworkOptions)}.{nameof(IncludeSlotNames)} needs {nameof(LabelNames)}; set the class names or turn slot names off.", nameof(IncludeSlotNames));
-        }
     }
 
     private static void RequireName(string name, string option)

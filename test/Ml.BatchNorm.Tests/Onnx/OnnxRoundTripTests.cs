@@ -34,6 +34,21 @@ public sealed class OnnxRoundTripTests
         Assert.AreEqual(new OnnxGraphNames("Features", "Score", null), read.Info.GraphNames);
     }
 
+    [TestMethod]
+    public void DefaultOptionsWithoutLabelNames_WriteNoSlotNameNodeAndNoMlDomain()
+    {
+        using var network = new Network(SeedNetworks.Model2(), seed: 3);
+        var model = Ml.BatchNorm.Onnx.Proto.ModelProto.Parse(OnnxNetworkWriter.ToBytes(network));
+        CollectionAssert.AreEqual(new[] { "Score", "PredictedIndex" }, model.Graph!.Outputs.Select(o => o.Name).ToArray());
+        CollectionAssert.AreEqual(new[] { "" }, model.OpsetImports.Select(o => o.Domain).ToArray(), "only the standard domain");
+        Assert.AreEqual(OnnxNetworkWriter.StandardOpset, model.OpsetImports[0].Version);
+        Assert.IsFalse(model.Graph.Nodes.Any(n => n.OpType == "Dropout"), "inference graphs leave dropout out");
+        Assert.AreEqual(0, model.Graph.Nodes.Count(n => n.OpType == "BatchNormalization"), "model2 has no batch norm");
+        using var bn = new Network(SeedNetworks.Model1(), seed: 3);
+        var withBn = Ml.BatchNorm.Onnx.Proto.ModelProto.Parse(OnnxNetworkWriter.ToBytes(bn));
+        Assert.AreEqual(3, withBn.Graph!.Nodes.Count(n => n.OpType == "BatchNormalization"), "every batch norm stays a node");
+    }
+
     private static void AssertRoundTrip(NetworkSpec spec, bool train)
     {
         using var trained = train ? OnnxTestNetworks.Train(spec) : null;

@@ -10,6 +10,8 @@ public sealed class OnnxRuntimeEquivalenceTests
     private const int Rows = 1000;
     private const double Tolerance = 1e-5;
 
+    public TestContext TestContext { get; set; } = null!;
+
     [TestMethod]
     public void Model1_ScoresAsTheEngine() => AssertScoresAsEngine(SeedNetworks.Model1());
 
@@ -20,7 +22,7 @@ public sealed class OnnxRuntimeEquivalenceTests
     public void Model1WithoutCenteringWithScaleAndSmallEpsilon_ScoresAsTheEngine() =>
         AssertScoresAsEngine(SeedNetworks.Model1(OnnxTestNetworks.InferenceChangingOptions));
 
-    private static void AssertScoresAsEngine(NetworkSpec spec)
+    private void AssertScoresAsEngine(NetworkSpec spec)
     {
         using var trained = OnnxTestNetworks.Train(spec);
         var network = trained.Network;
@@ -37,6 +39,7 @@ public sealed class OnnxRuntimeEquivalenceTests
 
         var score = (float[])outputs["Score"];
         double error = OnnxTestNetworks.RelativeError(score, expected);
+        TestContext.WriteLine($"ONNX Runtime vs engine: {error:E2} norm-wise on {Rows} rows");
         Assert.IsTrue(error < Tolerance, $"ONNX Runtime's scores differ from the engine's by {error:E3} norm-wise (limit {Tolerance:E0}).");
 
         var index = (long[])outputs["PredictedIndex"];

@@ -1,6 +1,7 @@
 """Checks an ONNX model with the onnx package's checker and scores it with OpenCV's DNN module.
 
 Usage: opencv_score.py MODEL.onnx INPUT.f32 ROWS COLUMNS OUTPUT.f32
+       opencv_score.py --check-only MODEL.onnx   (the checker alone, for graphs with ai.onnx.ml nodes)
 INPUT holds ROWS x COLUMNS little-endian float32 values; OUTPUT receives the model's first output the same way.
 Exit codes: 0 done, 3 a needed Python module is missing, anything else a failure.
 """
@@ -27,4 +28,8 @@ def main(model_path, input_path, rows, columns, output_path):
 
 
 if __name__ == "__main__":
-    main(*sys.argv[1:6])
+    if sys.argv[1] == "--check-only":
+        onnx.checker.check_model(onnx.load(sys.argv[2]), full_check=True)
+        print(f"onnx {onnx.__version__} checker passed")
+    else:
+        main(*sys.argv[1:6])
