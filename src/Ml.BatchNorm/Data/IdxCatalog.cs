@@ -1,13 +1,12 @@
 using Microsoft.ML;
-using Microsoft.ML.Data;
 
 namespace Ml.BatchNorm;
 
 /// <summary>
 /// Loads MNIST-style IDX files (raw or gzip-compressed) into ML.NET as an <see cref="IDataView"/> with
 /// column "Label" (<see cref="uint"/>, the label byte) and column "Features" (<c>Vector&lt;Single, height ×
-/// width&gt;</c>, each pixel exactly <c>byte / 255f</c>, row-major). The files are validated when the view is
-/// created (magic numbers, dimensions, lengths, one label per image); cursors then stream the images from the
+/// width&gt;</c>, each pixel exactly <c>byte / 255f</c>, row-major); both names are parameters. The files are
+/// validated when the view is created (magic numbers, dimensions, lengths, one label per image); cursors then stream the images from the
 /// file, so a view holds only the labels in memory. Use <c>AppendCacheCheckpoint</c> to keep decoded rows in
 /// memory across epochs.
 /// </summary>
@@ -25,17 +24,26 @@ public static class IdxCatalog
     /// <param name="imagesPath">The image file, e.g. <c>train-images-idx3-ubyte.gz</c>: count × height × width bytes.</param>
     /// <param name="labelsPath">The label file, e.g. <c>train-labels-idx1-ubyte.gz</c>: count bytes.</param>
     /// <param name="maxRows">When set, the view holds only the first <paramref name="maxRows"/> rows (the files are still validated whole).</param>
-    /// <returns>A view with columns "Label" (UInt32) and "Features" (Vector&lt;Single, height × width&gt;) and a known row count.</returns>
+    /// <param name="labelColumnName">The name of the label column (UInt32).</param>
+    /// <param name="featureColumnName">The name of the feature column (Vector&lt;Single, height × width&gt;).</param>
+    /// <returns>A view with the label and feature columns and a known row count.</returns>
     /// <exception cref="FileNotFoundException">A file does not exist.</exception>
     /// <exception cref="InvalidDataException">A file is not a valid IDX file of the expected shape, or the two disagree; the message names the file.</exception>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxRows"/> is not positive.</exception>
-    public static IDataView LoadFromIdx(this DataOperationsCatalog catalog, string imagesPath, string labelsPath, int? maxRows = null)
+    /// <exception cref="ArgumentException"><paramref name="maxRows"/> is not positive, or the column names are empty or equal.</exception>
+    public static IDataView LoadFromIdx(
+        this DataOperationsCatalog catalog,
+        string imagesPath,
+        string labelsPath,
+        int? maxRows = null,
+        string labelColumnName = "Label",
+        string featureColumnName = "Features")
     {
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentException.ThrowIfNullOrWhiteSpace(imagesPath);
         ArgumentException.ThrowIfNullOrWhiteSpace(labelsPath);
         CheckMaxRows(maxRows, nameof(maxRows));
-        return Data.IdxDataView.Load(imagesPath, labelsPath, maxRows, classCount: null, namesSource: "");
+        CheckColumnNames(labelColumnName, featureColumnName);
+        return Data.IdxDataView.Load(imagesPath, labelsPath, labelColumnName, featureColumnName, maxRows, classCount: null, namesSource: "");
     }
 
     /// <summary>
@@ -53,22 +61,46 @@ public static class IdxCatalog
     /// </param>
     /// <param name="maxTrainRows">When set, the training view holds only its first rows.</param>
     /// <param name="maxTestRows">When set, the test view holds only its first rows.</param>
+    /// <param name="labelColumnName">The name of the label column (UInt32).</param>
+    /// <param name="featureColumnName">The name of the feature column (Vector&lt;Single, height × width&gt;).</param>
     /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
     /// <exception cref="FileNotFoundException">One of the four files is missing; the message lists the accepted spellings.</exception>
     /// <exception cref="InvalidDataException">A file is malformed, <c>labels.txt</c> is malformed, or a label has no name.</exception>
-    /// <exception cref="ArgumentException"><paramref name="labelNames"/> is empty or holds an empty name, or a row limit is not positive.</exception>
+    /// <exception cref="ArgumentException">
+    /// <paramref name="labelNames"/> is empty or holds an empty name, a row limit is not positive, or the column names are empty or equal.
+    /// </exception>
     public static IdxTrainTestData LoadFromIdxFolder(
-        this DataOperationsCatalog catalog, string folder, IReadOnlyList<string>? labelNames = null, int? maxTrainRows = null, int? maxTestRows = null)
+        this DataOperationsCatalog catalog,
+        string folder,
+        IReadOnlyList<string>? labelNames = null,
+        int? maxTrainRows = null,
+        int? maxTestRows = null,
+        string labelColumnName = "Label",
+        string featureColumnName = "Features")
     {
         ArgumentNullException.ThrowIfNull(catalog);
         CheckMaxRows(maxTrainRows, nameof(maxTrainRows));
         CheckMaxRows(maxTestRows, nameof(maxTestRows));
+        CheckColumnNames(labelColumnName, featureColumnName);
         var files = Data.IdxDataFolder.Open(folder, labelNames);
         var names = files.LabelNames;
         return new IdxTrainTestData(
-            Data.IdxDataView.Load(files.TrainImagesPath, files.TrainLabelsPath, maxTrainRows, names.Count, files.LabelNamesSource),
-            Data.IdxDataView.Load(files.TestImagesPath, files.TestLabelsPath, maxTestRows, names.Count, files.LabelNamesSource),
+            Data.IdxDataView.Load(
+                files.TrainImagesPath, files.TrainLabelsPath, labelColumnName, featureColumnName, maxTrainRows, names.Count, files.LabelNamesSource),
+            Data.IdxDataView.Load(
+                files.TestImagesPath, files.TestLabelsPath, labelColumnName, featureColumnName, maxTestRows, names.Count, files.LabelNamesSource),
             names);
+    }
+
+    private static void CheckColumnNames(string labelColumnName, string featureColumnName)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(labelColumnName);
+        ArgumentException.ThrowIfNullOrWhiteSpace(featureColumnName);
+        if (labelColumnName == featureColumnName)
+        {
+            throw new ArgumentException(
+                $"labelColumnName and featureColumnName are both '{labelColumnName}'; expected two different column names.", nameof(featureColumnName));
+        }
     }
 
     private static void CheckMaxRows(int? maxRows, string parameterName)

@@ -4,29 +4,23 @@ using ML = Microsoft.ML;
 namespace Ml.BatchNorm.Data;
 
 /// <summary>
-/// An ML.NET view over a pair of IDX files: column "Label" (UInt32, the label byte) and column "Features"
+/// An ML.NET view over a pair of IDX files: a label column (UInt32, the label byte) and a feature column
 /// (Vector&lt;Single, height × width&gt;, each pixel exactly byte / 255f, row-major). Both files are validated
 /// when the view is created (the image file in one streaming pass); the labels are kept in memory (one byte
 /// a row) and every cursor streams the images from the file again, so a view costs no image memory.
 /// </summary>
 internal sealed class IdxDataView : ML.IDataView
 {
-    /// <summary>The default name of the label column.</summary>
-    public const string LabelColumnName = "Label";
-
-    /// <summary>The default name of the feature column.</summary>
-    public const string FeatureColumnName = "Features";
-
     private const int ImageRank = 3;
 
-    private IdxDataView(string imagesPath, int[] imageDimensions, byte[] labels)
+    private IdxDataView(string imagesPath, int[] imageDimensions, byte[] labels, string labelColumnName, string featureColumnName)
     {
         ImagesPath = imagesPath;
         ImageDimensions = imageDimensions;
         Labels = labels;
         var builder = new ML.DataViewSchema.Builder();
-        builder.AddColumn(LabelColumnName, ML.Data.NumberDataViewType.UInt32);
-        builder.AddColumn(FeatureColumnName, new ML.Data.VectorDataViewType(ML.Data.NumberDataViewType.Single, Height * Width));
+        builder.AddColumn(labelColumnName, ML.Data.NumberDataViewType.UInt32);
+        builder.AddColumn(featureColumnName, new ML.Data.VectorDataViewType(ML.Data.NumberDataViewType.Single, Height * Width));
         Schema = builder.ToSchema();
     }
 
@@ -57,7 +51,8 @@ internal sealed class IdxDataView : ML.IDataView
     /// </summary>
     /// <exception cref="FileNotFoundException">A file does not exist.</exception>
     /// <exception cref="InvalidDataException">A file is malformed or the two disagree; the message names the file.</exception>
-    public static IdxDataView Load(string imagesPath, string labelsPath, int? maxRows, int? classCount, string namesSource)
+    public static IdxDataView Load(
+        string imagesPath, string labelsPath, string labelColumnName, string featureColumnName, int? maxRows, int? classCount, string namesSource)
     {
         var labels = IdxImageLoader.ReadLabels(labelsPath);
         using var images = IdxReader.Open(imagesPath, ImageRank, "image");
@@ -75,7 +70,7 @@ internal sealed class IdxDataView : ML.IDataView
         }
 
         int rows = Math.Min(imageCount, maxRows ?? int.MaxValue);
-        return new IdxDataView(images.Path, images.Dimensions, labels.Data.AsSpan(0, rows).ToArray());
+        return new IdxDataView(images.Path, images.Dimensions, labels.Data.AsSpan(0, rows).ToArray(), labelColumnName, featureColumnName);
     }
 
     /// <inheritdoc/>
@@ -91,7 +86,7 @@ internal sealed class IdxDataView : ML.IDataView
             if (column.Index < 0 || column.Index >= active.Length || Schema[column.Index].Name != column.Name)
             {
                 throw new ArgumentException(
-                    $"Column '{column.Name}' is not a column of the IDX view over {ImagesPath} (its columns: {LabelColumnName}, {FeatureColumnName}).",
+                    $"Column '{column.Name}' is not a column of the IDX view over {ImagesPath} (its columns: {Schema[0].Name}, {Schema[1].Name}).",
                     nameof(columnsNeeded));
             }
 

@@ -4,7 +4,7 @@ using ML = Microsoft.ML;
 namespace Ml.BatchNorm.Data;
 
 /// <summary>
-/// A cursor over an <see cref="IdxDataView"/>: labels come from memory; when "Features" is active the image file
+/// A cursor over an <see cref="IdxDataView"/>: labels come from memory; when the feature column is active the image file
 /// is opened and read one row per <see cref="MoveNext"/>, and its header is checked again against the view.
 /// </summary>
 internal sealed class IdxRowCursor : ML.DataViewRowCursor

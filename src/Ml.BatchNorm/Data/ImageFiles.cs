@@ -1,11 +1,13 @@
 using Ml.BatchNorm.Interop;
+using SkiaSharp;
 
 namespace Ml.BatchNorm.Data;
 
 /// <summary>
 /// PNG/JPEG/BMP image files as grey floats (pixel / 255, the rule of <see cref="PixelScaling"/>, so a PNG
-/// written losslessly from IDX bytes gives exactly the IDX row's floats). Decoding is OpenCV's; colour
-/// files become grey through OpenCV's weighting, which may differ from ML.NET's ConvertToGrayscale.
+/// written losslessly from IDX bytes gives exactly the IDX row's floats). <see cref="ReadGray"/> decodes with
+/// OpenCV, whose colour weighting may differ from ML.NET's ConvertToGrayscale; ML.NET pipelines use
+/// <see cref="ImageFeaturesCatalog.LoadGrayscaleImageFeatures"/> instead. <see cref="WriteGray"/> encodes with SkiaSharp.
 /// </summary>
 public static class ImageFiles
 {
@@ -27,11 +29,45 @@ public static class ImageFiles
     public static (int Height, int Width) ReadGray(string path, int height, int width, Span<float> destination) =>
         ImageFileDecoder.ReadGray(path, height, width, destination);
 
-    /// <summary>Writes row-major grey bytes as an image file whose format follows the extension (PNG is lossless).</summary>
+    /// <summary>
+    /// Writes row-major grey bytes as a one-channel image file through SkiaSharp (the decoder under ML.NET's
+    /// ImageAnalytics): PNG, lossless, for a <c>.png</c> path; JPEG at quality 100 for <c>.jpg</c>/<c>.jpeg</c>.
+    /// </summary>
     /// <param name="path">The file to write.</param>
     /// <param name="pixels">height * width grey levels.</param>
     /// <param name="height">Height in pixels.</param>
     /// <param name="width">Width in pixels.</param>
-    public static void WriteGray(string path, ReadOnlySpan<byte> pixels, int height, int width) =>
-        ImageFileDecoder.WriteGrayPng(path, pixels, height, width);
+    /// <exception cref="ArgumentException">The extension is not .png, .jpg or .jpeg, or <paramref name="pixels"/> is not height * width bytes.</exception>
+    public static void WriteGray(string path, ReadOnlySpan<byte> pixels, int height, int width)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(height);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(width);
+        if (pixels.Length != height * width)
+        {
+            throw new ArgumentException($"pixels holds {pixels.Length} bytes; a {height}x{width} image needs {height * width}.", nameof(pixels));
+        }
+
+        var format = Path.GetExtension(path).ToLowerInvariant() switch
+        {
+            ".png" => SKEncodedImageFormat.Png,
+            ".jpg" or ".jpeg" => SKEncodedImageFormat.Jpeg,
+            _ => throw new ArgumentException($"{path}: cannot write '{Path.GetExtension(path)}' files; expected .png, .jpg or .jpeg.", nameof(path)),
+        };
+
+        using var bitmap = new SKBitmap(new SKImageInfo(width, height, SKColorType.Gray8, SKAlphaType.Opaque));
+        unsafe
+        {
+            byte* start = (byte*)bitmap.GetPixels();
+            for (int y = 0; y < height; y++)
+            {
+                pixels.Slice(y * width, width).CopyTo(new Span<byte>(start + y * bitmap.RowBytes, width));
+            }
+        }
+
+        using var encoded = bitmap.Encode(format, 100)
+            ?? throw new InvalidOperationException($"{path}: SkiaSharp could not encode a {height}x{width} grey image as {format}.");
+        using var file = File.Create(path);
+        encoded.SaveTo(file);
+    }
 }
