@@ -5,7 +5,7 @@ using Microsoft.ML.Data;
 namespace Ml.BatchNorm;
 
 /// <summary>
-/// A fitted BatchNormCnn: adds "Score" (Vector&lt;Single, K&gt;, softmax probabilities, slot names = class names) and
+/// A fitted BatchNormCnn: adds "Score" (K softmax probabilities, typed Vector&lt;Single, 1, K&gt; by ML.NET's ONNX transformer; slot names = class names) and
 /// "PredictedLabel" (a key of exactly the label's key type and values; the most probable class, the lowest index on
 /// ties). It scores through an equivalent chain of ML.NET's own transformers (ApplyOnnxModel over the network's
 /// ONNX graph, then Hash, MapValue, MapValueToKey, DropColumns) and saves by handing ML.NET that chain, so a saved
