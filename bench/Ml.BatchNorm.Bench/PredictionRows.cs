@@ -1,4 +1,4 @@
-using Ml.BatchNorm.Data;
+using Microsoft.ML.Data;
 
 namespace Ml.BatchNorm.Bench;
 
@@ -8,7 +8,7 @@ internal sealed class ImageRow
     public uint Label { get; set; }
 
     [VectorType(784)]
-    public float[] Image { get; set; } = new float[784];
+    public float[] Features { get; set; } = new float[784];
 }
 
 /// <summary>The prediction engine's output row: the probabilities.</summary>

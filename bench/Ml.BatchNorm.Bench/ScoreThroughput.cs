@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using Microsoft.ML;
 using Ml.BatchNorm.Data;
 using Ml.BatchNorm.Engine;
 using Ml.BatchNorm.Runtime;
@@ -66,13 +67,16 @@ internal static class ScoreThroughput
         Action<int, int> score = (start, rows) => network.Score(images.AsSpan(start * network.InputSize, rows * network.InputSize), rows, probabilities);
         if (batchSize == 1 && throughEngine)
         {
-            // The engine owns a wrapper of the same network; the network is disposed once, below.
-            var chain = Pipeline.EngineModelPipeline.Create(new TrainedNetwork(network, test.LabelNames, null), threads, out _);
-            var engine = new MlBnContext().Model.CreatePredictionEngine<ImageRow, ScoreRow>(chain);
+            // ML.NET's prediction engine over the fitted transformer: what a server does (scoring runs through ML.NET's ONNX transformer).
+            var ml = new MLContext();
+            var rows = ml.Data.LoadFromEnumerable(test.LabelNames.Select((_, i) => new ImageRow { Label = (uint)i }));
+            var keys = ml.Transforms.Conversion.MapValueToKey("Label").Fit(rows);
+            var transformer = BatchNormCnnTransformer.Create(new BatchNormCnnModel(new TrainedNetwork(network, test.LabelNames, null)), keys.Transform(rows));
+            var engine = ml.Model.CreatePredictionEngine<ImageRow, ScoreRow>(keys.Append(transformer));
             var row = new ImageRow();
             score = (start, _) =>
             {
-                images.AsSpan(start * network.InputSize, network.InputSize).CopyTo(row.Image);
+                images.AsSpan(start * network.InputSize, network.InputSize).CopyTo(row.Features);
                 engine.Predict(row).Score.CopyTo(probabilities, 0);
             };
         }

@@ -34,16 +34,15 @@ internal static class DiagnoseCommand
         };
         var testRows = DataOptions.Rows("--test-rows", "Test rows for the train/inference gap check (default 2000).");
         var threads = DataOptions.Threads();
-        var device = DataOptions.Device();
         var command = new Command("diagnose", "Batch-norm health report of a saved model: lint, horizon, per-layer statistics, train/inference gap.")
         {
-            model, data, batches, batchSize, testRows, threads, device,
+            model, data, batches, batchSize, testRows, threads,
         };
         command.SetAction(parse =>
         {
             TorchThreads.Apply(parse.GetValue(threads));
             string modelPath = parse.GetValue(model)!;
-            using var loaded = LoadedModel.Load(modelPath, parse.GetValue(device)!, parse.GetValue(threads));
+            using var loaded = BatchNormCnnModel.Load(modelPath);
             var trained = loaded.Trained;
             var folder = IdxDataFolder.Open(parse.GetValue(data)!, trained.LabelNames);
             int size = parse.GetValue(batchSize)

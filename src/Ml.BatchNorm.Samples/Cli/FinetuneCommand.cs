@@ -1,3 +1,4 @@
+using Microsoft.ML;
 using System.CommandLine;
 using System.Globalization;
 using Ml.BatchNorm.Data;
@@ -54,7 +55,7 @@ internal static class FinetuneCommand
         {
             TorchThreads.Apply(parse.GetValue(threads));
             string modelPath = parse.GetValue(model)!;
-            using var loaded = LoadedModel.Load(modelPath, "cpu", parse.GetValue(threads));
+            using var loaded = BatchNormCnnModel.Load(modelPath);
             var pretrained = loaded.Trained;
             var folder = IdxDataFolder.Open(parse.GetValue(data)!, pretrained.LabelNames);
             string? selected = parse.GetValue(classes);
@@ -101,7 +102,11 @@ internal static class FinetuneCommand
                 console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {Name(outcome.Policy)}: {outcome.Steps} steps, test accuracy {outcome.TestAccuracy:P1} (inference) vs {outcome.BatchStatisticsTestAccuracy:P1} (training mode)"));
                 if (outputFolder is not null)
                 {
-                    ModelFile.Save(tuned, Path.Combine(outputFolder, $"finetune-{Name(outcome.Policy)}.zip"));
+                    // The tuned network belongs to the comparison (disposed after this callback): save it in mlbn's pipeline.
+                    var ml = new MLContext(seed: 1);
+                    var view = ImageRows.View(ml, test);
+                    var saved = new BatchNormCnnModel(tuned, loaded.TrainingOptionsJson);
+                    MlbnPipeline.Save(ml, MlbnPipeline.Around(ml, saved, view), view.Schema, Path.Combine(outputFolder, $"finetune-{Name(outcome.Policy)}.zip"));
                 }
             });
 

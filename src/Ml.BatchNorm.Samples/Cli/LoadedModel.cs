@@ -1,112 +1,108 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
 using Ml.BatchNorm.Data;
-using Ml.BatchNorm.Engine;
-using Ml.BatchNorm.Pipeline;
+using Ml.BatchNorm.Files;
 
 namespace Ml.BatchNorm.Samples.Cli;
 
 /// <summary>
-/// A model file loaded through the pipeline API (<c>ctx.Model.Load</c>), which reads both pipeline files and the
-/// engine files <c>mlbn train</c> writes; the commands score and evaluate through its <c>Transform</c>.
+/// An ML.NET model file loaded by ML.NET itself (<c>mlContext.Model.Load</c>): the commands score and evaluate through
+/// its <c>Transform</c>, as any ML.NET application would. Its class names are the Score column's slot names.
 /// </summary>
-internal sealed class LoadedModel : IDisposable
+internal sealed class LoadedModel
 {
-    private LoadedModel(string path, bool isEngineFile, ITransformer model, DataViewSchema inputSchema, BatchNormCnnTransformer network)
+    private LoadedModel(string path, MLContext ml, ITransformer model, DataViewSchema inputSchema, IReadOnlyList<string> classNames, int featureSize)
     {
         Path = path;
-        IsEngineFile = isEngineFile;
+        Ml = ml;
         Model = model;
         InputSchema = inputSchema;
-        Network = network;
+        ClassNames = classNames;
+        FeatureSize = featureSize;
     }
 
     public string Path { get; }
 
-    /// <summary>True for an engine model file (<see cref="ModelFile"/>), false for a pipeline file.</summary>
-    public bool IsEngineFile { get; }
-
-    /// <summary>The network and its class names (shared with <see cref="Model"/>: changes to it are saved).</summary>
-    public TrainedNetwork Trained => Network.Model;
+    public MLContext Ml { get; }
 
     public ITransformer Model { get; }
 
     public DataViewSchema InputSchema { get; }
 
-    /// <summary>The network stage: class names, input size.</summary>
-    public BatchNormCnnTransformer Network { get; }
+    public IReadOnlyList<string> ClassNames { get; }
 
-    public IReadOnlyList<string> ClassNames => Network.Model.LabelNames;
+    /// <summary>Values per image the model reads ("Features").</summary>
+    public int FeatureSize { get; }
 
-    public int Height => Network.Model.Network.Spec.Height;
+    /// <summary>The side of a square image of <see cref="FeatureSize"/> pixels.</summary>
+    public int Side => (int)Math.Round(Math.Sqrt(FeatureSize));
 
-    public int Width => Network.Model.Network.Spec.Width;
-
-    public static LoadedModel Load(string path, string device, int threads)
+    public static LoadedModel Load(string path)
     {
-        bool isEngineFile = ModelFile.IsModelFile(path);
-        var model = new MlBnContext().Model.Load(path, out var inputSchema, device);
-        var network = Stages(model).OfType<BatchNormCnnTransformer>().LastOrDefault();
-        if (network is null)
+        if (!File.Exists(path))
         {
-            (model as IDisposable)?.Dispose();
-            throw new InvalidDataException($"{path} holds a pipeline without a BatchNormCnn stage; there is no network to score with.");
+            throw new ModelFileException(path, "the file does not exist.");
         }
 
-        network.Threads = threads;
-        return new LoadedModel(path, isEngineFile, model, inputSchema, network);
-    }
-
-    /// <summary>Writes the model (with any change made to its network) in the kind of file it was read from, atomically.</summary>
-    public void Save(string path)
-    {
-        if (IsEngineFile)
+        var ml = new MLContext(seed: 1);
+        ITransformer model;
+        DataViewSchema inputSchema;
+        try
         {
-            ModelFile.Save(Trained, path);
+            model = ml.Model.Load(path, out inputSchema);
+        }
+        catch (Exception e) when (e is InvalidOperationException or InvalidDataException or FormatException or IOException or ArgumentException or NullReferenceException)
+        {
+            throw new ModelFileException(path, $"not an ML.NET model file ({e.Message.Split('\n')[0].TrimEnd()}).", e);
+        }
+
+        var features = inputSchema.GetColumnOrNull("Features");
+        if (features?.Type is not VectorDataViewType { Size: > 0 } vector || !inputSchema.Any(c => c.Name == "Label"))
+        {
+            throw new ModelFileException(path, "its pipeline does not read 'Label' and 'Features' columns; mlbn reads models of images and labels.");
+        }
+
+        var score = model.GetOutputSchema(inputSchema).GetColumnOrNull("Score")
+            ?? throw new ModelFileException(path, "its pipeline has no 'Score' column.");
+        var names = default(VBuffer<ReadOnlyMemory<char>>);
+        string[] classNames;
+        if (score.HasSlotNames())
+        {
+            score.GetSlotNames(ref names);
+            classNames = names.DenseValues().Select(n => n.ToString()).ToArray();
         }
         else
         {
-            new MlBnContext().Model.Save(Model, InputSchema, path);
+            classNames = Enumerable.Range(0, ((VectorDataViewType)score.Type).Size).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
         }
+        return new LoadedModel(path, ml, model, inputSchema, classNames, vector.Size);
     }
 
-    /// <summary>The scored view of <paramref name="data"/> ("Label", "Image", then the model's columns), checked against the model's input first.</summary>
-    public IDataView Transform(ImageDataset data)
+    /// <summary>Scores <paramref name="data"/> ("Label" UInt32, "Features"), checked against the model's input first.</summary>
+    public IDataView Transform(IDataView data)
     {
-        var view = DataViewLoaders.FromImageDataset(data);
-        try
+        var features = data.Schema.GetColumnOrNull("Features");
+        if (features?.Type is not VectorDataViewType { Size: var size } || size != FeatureSize)
         {
-            Model.GetOutputSchema(view.Schema);
-        }
-        catch (ArgumentException e)
-        {
-            throw new InvalidDataException($"{Path} cannot score {data.Source}: {e.Message}", e);
+            throw new InvalidDataException($"{Path} reads {FeatureSize} values per image (\"Features\"); the data has {features?.Type.ToString() ?? "no such column"}.");
         }
 
-        return Model.Transform(view);
+        return Model.Transform(data);
     }
+
+    /// <summary>Rows for the model: "Label" (the dataset's labels) and "Features" (pixel/255).</summary>
+    public IDataView View(ImageDataset data) => ImageRows.View(Ml, data);
 
     /// <summary>The "Score" column of every row, row after row.</summary>
-    public float[] Probabilities(ImageDataset data)
+    public static float[] Probabilities(IDataView scored, int classes)
     {
-        var scored = Transform(data);
-        var column = scored.Schema["Score"];
-        int classes = ClassNames.Count;
-        var probabilities = new float[data.Count * classes];
-        using var cursor = scored.GetRowCursor([column]);
-        var read = cursor.GetGetter<VBuffer<float>>(column);
-        var score = default(VBuffer<float>);
-        int row = 0;
-        while (cursor.MoveNext())
+        var scores = scored.GetColumn<float[]>("Score").ToList();
+        var result = new float[scores.Count * classes];
+        for (int i = 0; i < scores.Count; i++)
         {
-            read(ref score);
-            score.GetValues().CopyTo(probabilities.AsSpan(row * classes, classes));
-            row++;
+            scores[i].CopyTo(result, i * classes);
         }
 
-        return probabilities;
+        return result;
     }
-
-    public void Dispose() => (Model as IDisposable)?.Dispose();
-
-    private static IEnumerable<ITransformer> Stages(ITransformer model) =>
-        model is IEnumerable<ITransformer> chain ? chain.SelectMany(Stages) : [model];
 }

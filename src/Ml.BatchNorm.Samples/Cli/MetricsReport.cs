@@ -1,5 +1,5 @@
 using System.Globalization;
-using Ml.BatchNorm.Evaluation;
+using Microsoft.ML.Data;
 using Spectre.Console;
 
 namespace Ml.BatchNorm.Samples.Cli;
@@ -10,7 +10,6 @@ internal static class MetricsReport
     public static void Write(IAnsiConsole console, string title, MulticlassClassificationMetrics metrics, bool confusion)
     {
         var table = new Table().Title(title).AddColumn("metric").AddColumn(new TableColumn("value").RightAligned());
-        table.AddRow("rows", metrics.RowCount.ToString(CultureInfo.InvariantCulture));
         table.AddRow("accuracy (micro)", F(metrics.MicroAccuracy));
         table.AddRow("accuracy (macro)", F(metrics.MacroAccuracy));
         table.AddRow("log loss", F(metrics.LogLoss));

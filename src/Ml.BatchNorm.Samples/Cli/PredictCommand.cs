@@ -1,11 +1,16 @@
 using System.CommandLine;
 using System.Globalization;
+using Microsoft.ML;
+using Microsoft.ML.Data;
 using Ml.BatchNorm.Data;
-using Ml.BatchNorm.Runtime;
 
 namespace Ml.BatchNorm.Samples.Cli;
 
-/// <summary><c>mlbn predict</c>: prints the predicted label and probabilities for IDX images or image files, scored through the pipeline API.</summary>
+/// <summary>
+/// <c>mlbn predict</c>: prints the predicted label and probabilities for IDX images, or for image files read through
+/// ML.NET's ImageAnalytics chain (<see cref="ImageFeaturesCatalog.LoadGrayscaleImageFeatures"/>), scored by the
+/// ML.NET model file.
+/// </summary>
 internal static class PredictCommand
 {
     public static Command Create()
@@ -15,60 +20,56 @@ internal static class PredictCommand
         var labels = new Option<string?>("--labels") { Description = "Matching IDX label file: adds the true label to each line." };
         var count = new Option<int>("--count") { Description = "Score the first N images.", DefaultValueFactory = _ => 10 };
         var csv = new Option<string?>("--output") { Description = "Also write index, predicted label and every probability (round-trip precision) as CSV to this file." };
-        var threads = DataOptions.Threads();
-        var device = DataOptions.Device();
-        var command = new Command("predict", "Predict labels for images of an IDX file with a saved model (inference mode, one batch).") { model, images, labels, count, csv, threads, device };
+        var command = new Command("predict", "Predict labels for IDX images or image files with a saved model (inference mode).") { model, images, labels, count, csv };
         command.SetAction(parse =>
         {
-            TorchThreads.Apply(parse.GetValue(threads));
-            using var loaded = LoadedModel.Load(parse.GetValue(model)!, parse.GetValue(device)!, parse.GetValue(threads));
+            var loaded = LoadedModel.Load(parse.GetValue(model)!);
             string imagesPath = parse.GetValue(images)!;
-            if (Directory.Exists(imagesPath) || ImageFiles.HasImageExtension(imagesPath))
+            if (Directory.Exists(imagesPath) || ImageFeaturesCatalog.ImageFileExtensions.Contains(Path.GetExtension(imagesPath).ToLowerInvariant()))
             {
                 return PredictImageFiles(loaded, imagesPath, parse.GetValue(csv), parse.InvocationConfiguration.Output);
             }
 
             var data = IdxImageLoader.LoadImagesOnly(imagesPath, parse.GetValue(labels));
-            if (data.Height != loaded.Height || data.Width != loaded.Width)
+            if (data.PixelsPerImage != loaded.FeatureSize)
             {
-                throw new InvalidDataException($"{data.Source} holds {data.Height}x{data.Width} images; the model expects {loaded.Height}x{loaded.Width}.");
+                throw new InvalidDataException($"{data.Source} holds {data.Height}x{data.Width} images; {loaded.Path} reads {loaded.FeatureSize} values per image.");
             }
 
             data = data.Take(Math.Min(Math.Max(parse.GetValue(count), 1), data.Count));
-            var probabilities = loaded.Probabilities(data);
-            Func<int, string> truth = parse.GetValue(labels) is null ? _ => "" : i => $"  true: {(data.GetLabel(i) < loaded.ClassNames.Count ? loaded.ClassNames[data.GetLabel(i)] : data.GetLabel(i).ToString(CultureInfo.InvariantCulture))}";
+            int classes = loaded.ClassNames.Count;
+            var probabilities = LoadedModel.Probabilities(loaded.Transform(loaded.View(data)), classes);
+            Func<int, string> truth = parse.GetValue(labels) is null ? _ => "" : i => $"  true: {(data.GetLabel(i) < classes ? loaded.ClassNames[data.GetLabel(i)] : data.GetLabel(i).ToString(CultureInfo.InvariantCulture))}";
             PredictionReport.Write(probabilities, data.Count, loaded.ClassNames, i => i.ToString(CultureInfo.InvariantCulture), truth, parse.GetValue(csv), parse.InvocationConfiguration.Output);
             return ExitCodes.Success;
         });
         return command;
     }
 
-    // Image files: every image file of a folder (sorted by name) or one file, decoded by OpenCV to the model's
-    // input size (pixel / 255, as the IDX loaders scale) and scored through the model; each line names the file.
+    // Image files: every image file of a folder (sorted by name) or one file, through LoadImages, ResizeImages,
+    // ConvertToGrayscale and ExtractPixels (pixel / 255) into the model; each line names the file.
     private static int PredictImageFiles(LoadedModel loaded, string path, string? csvPath, TextWriter output)
     {
-        string[] files = Directory.Exists(path)
-            ? Directory.GetFiles(path).Where(ImageFiles.HasImageExtension).Order(StringComparer.Ordinal).ToArray()
-            : [path];
-        if (files.Length == 0)
+        var ml = loaded.Ml;
+        var files = ml.Data.LoadFromImageFiles(path);
+        var paths = files.GetColumn<string>(ImageFeaturesCatalog.DefaultImagePathColumnName).ToArray();
+        if (paths.Length == 0)
         {
-            throw new InvalidDataException($"{path} holds no image files ({string.Join(", ", ImageFiles.Extensions)}).");
+            throw new InvalidDataException($"{path} holds no image files ({string.Join(", ", ImageFeaturesCatalog.ImageFileExtensions)}).");
         }
 
-        int pixels = loaded.Height * loaded.Width;
-        var image = new float[pixels];
-        var bytes = new byte[files.Length * pixels];
-        for (int i = 0; i < files.Length; i++)
-        {
-            ImageFiles.ReadGray(files[i], loaded.Height, loaded.Width, image);
-            for (int p = 0; p < pixels; p++)
-            {
-                bytes[(i * pixels) + p] = (byte)MathF.Round(image[p] * 255f);
-            }
-        }
-
-        var data = ImageDataset.FromBytes(bytes, new byte[files.Length], loaded.Height, loaded.Width, loaded.ClassNames, path);
-        PredictionReport.Write(loaded.Probabilities(data), files.Length, loaded.ClassNames, i => Path.GetFileName(files[i]), _ => "", csvPath, output);
+        // The saved pipeline maps "Label" first, so the rows carry one (unused for prediction).
+        var rows = ml.Data.LoadFromEnumerable(paths.Select(p => new ImageFile { ImagePath = p }));
+        var features = ml.Transforms.LoadGrayscaleImageFeatures("Features", nameof(ImageFile.ImagePath), loaded.Side, loaded.Side).Fit(rows).Transform(rows);
+        var probabilities = LoadedModel.Probabilities(loaded.Transform(features), loaded.ClassNames.Count);
+        PredictionReport.Write(probabilities, paths.Length, loaded.ClassNames, i => Path.GetFileName(paths[i]), _ => "", csvPath, output);
         return ExitCodes.Success;
+    }
+
+    private sealed class ImageFile
+    {
+        public string ImagePath { get; set; } = "";
+
+        public uint Label { get; set; }
     }
 }

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using Ml.BatchNorm.Data;
 using Ml.BatchNorm.Engine;
-using Ml.BatchNorm.Evaluation;
 using Ml.BatchNorm.Runtime;
 using Spectre.Console;
 
@@ -19,7 +18,6 @@ internal static class RecalibrateCommand
         var model = DataOptions.Model("The model file to recalibrate.", required: true);
         var data = DataOptions.Data();
         var threads = DataOptions.Threads();
-        var device = DataOptions.Device();
         var batches = new Option<int?>("--batches")
         {
             Description = "Training batches to measure (default: one pass over the training images).",
@@ -36,14 +34,15 @@ internal static class RecalibrateCommand
         var testRows = DataOptions.Rows("--test-rows", "Evaluate on the first N test images only.");
         var command = new Command("recalibrate", "Recompute a model's batch-norm moving statistics from training images and save it.")
         {
-            model, data, threads, device, batches, batchSize, output, trainRows, testRows,
+            model, data, threads, batches, batchSize, output, trainRows, testRows,
         };
         command.SetAction(parse =>
         {
             TorchThreads.Apply(parse.GetValue(threads));
             string modelPath = parse.GetValue(model)!;
-            using var loaded = LoadedModel.Load(modelPath, parse.GetValue(device)!, parse.GetValue(threads));
-            var trained = loaded.Trained;
+            var loaded = LoadedModel.Load(modelPath);
+            using var network = BatchNormCnnModel.Load(modelPath);
+            var trained = network.Trained;
             if (!trained.Network.Spec.HasBatchNorm)
             {
                 throw new UsageException($"{modelPath} has no batch-normalization layer to recalibrate.");
@@ -53,14 +52,17 @@ internal static class RecalibrateCommand
             var train = DataOptions.Limit(folder.LoadTrain(), parse.GetValue(trainRows));
             var test = DataOptions.Limit(folder.LoadTest(), parse.GetValue(testRows));
             var console = AnsiConsole.Console;
-            double before = NetworkEvaluator.Evaluate(trained, test).MicroAccuracy;
+            var ml = loaded.Ml;
+            var testView = loaded.View(test);
+            double before = ml.MulticlassClassification.Evaluate(loaded.Transform(testView)).MicroAccuracy;
             console.WriteLine($"test accuracy before: {before:P2} ({test.Count} rows of {test.Source})");
             long rows = trained.Network.RecalibrateBatchNorm(train, parse.GetValue(batchSize), parse.GetValue(batches));
-            double after = NetworkEvaluator.Evaluate(trained, test).MicroAccuracy;
+            var recalibrated = MlbnPipeline.Around(ml, network, testView);
+            double after = ml.MulticlassClassification.Evaluate(recalibrated.Transform(testView)).MicroAccuracy;
             console.WriteLine($"recalibrated on {rows} training images of {train.Source}");
             console.WriteLine($"test accuracy after:  {after:P2}");
             string target = parse.GetValue(output) ?? modelPath;
-            loaded.Save(target);
+            MlbnPipeline.Save(ml, recalibrated, testView.Schema, target);
             console.WriteLine($"saved {target}");
             return ExitCodes.Success;
         });

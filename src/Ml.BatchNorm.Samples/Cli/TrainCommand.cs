@@ -3,7 +3,7 @@ using System.Globalization;
 using Ml.BatchNorm.Data;
 using Ml.BatchNorm.Diagnostics;
 using Ml.BatchNorm.Engine;
-using Ml.BatchNorm.Evaluation;
+using Microsoft.ML;
 using Ml.BatchNorm.Runtime;
 using Spectre.Console;
 
@@ -105,19 +105,27 @@ internal static class TrainCommand
             var folder = IdxDataFolder.Open(parse.GetValue(data)!);
             var train = DataOptions.Limit(DataOptions.OnlyClasses(folder.LoadTrain(), parse.GetValue(classes)), parse.GetValue(trainRows));
             var test = DataOptions.Limit(DataOptions.OnlyClasses(folder.LoadTest(), parse.GetValue(classes)), parse.GetValue(testRows));
-            bool useBatchNorm = !parse.GetValue(noBatchNorm);
-            var spec = useBatchNorm
-                ? SeedNetworks.Model1(batchNorm, train.ClassCount, parse.GetValue(keepProbability), train.Height, train.Width)
-                : SeedNetworks.Model2(train.ClassCount, parse.GetValue(keepProbability), train.Height, train.Width);
-            return Run(spec, options, train, test, modelPath, useBatchNorm ? "model1 (batch norm)" : "model2 (no batch norm)");
+            var trainer = new BatchNormCnnOptions
+            {
+                Height = train.Height,
+                Width = train.Width,
+                UseBatchNorm = !parse.GetValue(noBatchNorm),
+                BatchNorm = batchNorm,
+                KeepProbability = parse.GetValue(keepProbability),
+                Training = options,
+            };
+            return Run(trainer, train, test, modelPath, trainer.UseBatchNorm ? "model1 (batch norm)" : "model2 (no batch norm)");
         });
         return command;
     }
 
-    private static int Run(NetworkSpec spec, TrainingOptions options, ImageDataset train, ImageDataset test, string modelPath, string networkName)
+    private static int Run(BatchNormCnnOptions trainer, ImageDataset train, ImageDataset test, string modelPath, string networkName)
     {
         var console = AnsiConsole.Console;
-        var trainer = new Trainer(spec, options);
+        var options = trainer.Training;
+        var ml = new MLContext(seed: (int)(options.Seed % int.MaxValue));
+        var trainView = ImageRows.View(ml, train);
+        var testView = ImageRows.View(ml, test);
         var threads = TorchThreads.Apply(options.Threads);
         var allocator = ProcessAllocator.Configure(options.Allocator);
         console.MarkupLine($"[bold]mlbn train[/]: {Markup.Escape(networkName)} on {train.Count} training / {test.Count} test images from {Markup.Escape(Path.GetDirectoryName(train.Source) ?? train.Source)}");
@@ -127,30 +135,24 @@ internal static class TrainCommand
             console.MarkupLine($"  resuming from checkpoint {Markup.Escape(cp)}");
         }
 
-        // Lint and horizon before the first step, so they show before the progress bar takes the screen.
-        long plannedSteps = trainer.PlannedSteps(train);
-        foreach (var finding in BatchNormLint.Check(spec).Concat(BatchNormHorizon.Check(spec, plannedSteps)))
-        {
-            FindingsReport.WriteLine(console, finding);
-        }
-
-        // Findings from the data (telemetry, gap check) once per code and layer: a stale layer would otherwise repeat at every evaluation.
+        // Findings once per code and layer: a stale layer would otherwise repeat at every evaluation.
         var seen = new HashSet<(string, int?)>();
         var deferred = new List<BatchNormFinding>();
-        IEnumerable<BatchNormFinding> Fresh(TrainingProgress p) =>
-            p.Findings.Where(f => !f.Code.StartsWith("BN1", StringComparison.Ordinal) && !f.Code.StartsWith("BN2", StringComparison.Ordinal) && seen.Add((f.Code, f.Layer)));
+        IEnumerable<BatchNormFinding> Fresh(TrainingProgress p) => p.Findings.Where(f => seen.Add((f.Code, f.Layer)));
+        // The validation rows reach the trainer as its input does: with the label already mapped to a key.
+        trainer.ValidationSet = MlbnPipeline.Labels(ml, train.LabelNames).Fit(testView).Transform(testView);
 
-        TrainedNetwork trained;
+        ITransformer model;
         if (console.Profile.Capabilities.Interactive)
         {
-            trained = console.Progress()
+            model = console.Progress()
                 .AutoClear(false)
                 .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
                 .Start(ctx =>
                 {
                     var task = ctx.AddTask("training", maxValue: 1);
                     string last = "";
-                    return trainer.Train(train, test, new CallbackProgress<TrainingProgress>(p =>
+                    trainer.Progress = new CallbackProgress<TrainingProgress>(p =>
                     {
                         deferred.AddRange(Fresh(p));
                         task.MaxValue = p.TotalSteps;
@@ -161,12 +163,13 @@ internal static class TrainCommand
                         }
 
                         task.Description = $"step {p.Step}/{p.TotalSteps} loss {p.Loss:F3}{last} {p.ImagesPerSecond:F0} img/s";
-                    }));
+                    });
+                    return MlbnPipeline.Build(ml, train.LabelNames, trainer).Fit(trainView);
                 });
         }
         else
         {
-            trained = trainer.Train(train, test, new CallbackProgress<TrainingProgress>(p =>
+            trainer.Progress = new CallbackProgress<TrainingProgress>(p =>
             {
                 if (p.GapCheck is { } gap)
                 {
@@ -184,7 +187,8 @@ internal static class TrainCommand
                     console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                         $"step {p.Step}/{p.TotalSteps} epoch {p.Epoch} loss {p.Loss:F4} | train batch acc {ev.TrainBatchAccuracy:P1} loss {ev.TrainBatchLoss:F4} | test acc {ev.TestAccuracy:P1} loss {ev.TestLoss:F4} ({ev.TestRows} rows) | {p.ImagesPerSecond:F0} img/s"));
                 }
-            }));
+            });
+            model = MlbnPipeline.Build(ml, train.LabelNames, trainer).Fit(trainView);
         }
 
         foreach (var finding in deferred)
@@ -192,18 +196,18 @@ internal static class TrainCommand
             FindingsReport.WriteLine(console, finding);
         }
 
-        using (trained)
+        using (model as IDisposable)
         {
-            ModelFile.Save(trained, modelPath);
+            MlbnPipeline.Save(ml, model, trainView.Schema, modelPath);
             if (options.CheckpointPath is { } checkpointPath && File.Exists(checkpointPath))
             {
                 File.Delete(checkpointPath);
             }
 
-            var summary = trained.Summary!;
+            var summary = ((IEnumerable<ITransformer>)model).OfType<BatchNormCnnTransformer>().Single().Model.Trained.Summary!;
             console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"trained {summary.Steps} steps ({summary.Epochs:F2} epochs) in {summary.Seconds:F1} s, {summary.ImagesPerSecond:F0} images/s"));
-            var metrics = NetworkEvaluator.Evaluate(trained, test);
-            MetricsReport.Write(console, "test metrics (inference mode)", metrics, confusion: true);
+            var metrics = ml.MulticlassClassification.Evaluate(model.Transform(testView), topKPredictionCount: Math.Min(3, train.ClassCount));
+            MetricsReport.Write(console, "test metrics (inference mode, ML.NET)", metrics, confusion: true);
             console.MarkupLine($"model saved to [bold]{Markup.Escape(modelPath)}[/]");
         }
 

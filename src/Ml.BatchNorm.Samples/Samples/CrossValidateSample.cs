@@ -1,5 +1,4 @@
-using Ml.BatchNorm.Data;
-using Ml.BatchNorm.Pipeline;
+using Microsoft.ML;
 
 namespace Ml.BatchNorm.Samples.Samples;
 
@@ -14,22 +13,18 @@ internal sealed class CrossValidateSample : ISample
 
     public void Run(SampleSettings settings, TextWriter output)
     {
-        var ctx = new MlBnContext(seed: 1);
-        IDataView data = ctx.Data.LoadFromIdx(settings.TrainImages, settings.TrainLabels);
-        if (settings.TrainRows is int rows)
-        {
-            data = ctx.Data.TakeRows(data, rows);
-        }
+        var ctx = new MLContext(seed: 1);
+        IDataView data = ctx.Data.LoadFromIdx(settings.TrainImages, settings.TrainLabels, settings.TrainRows);
 
         var pipeline = ctx.Transforms.Conversion.MapValueToKey("Label")
-            .Append(ctx.MulticlassClassification.Trainers.BatchNormCnn(new BatchNormCnnOptions { Epochs = settings.Epochs }));
+            .Append(ctx.MulticlassClassification.Trainers.BatchNormCnn(new BatchNormCnnOptions { Epochs = settings.Epochs, Seed = 1 }));
 
-        // Each fold's label proportions match the whole set's (within one row), and the same seed gives the same folds.
+        // ML.NET splits the rows into folds (the context's seed fixes them) and evaluates each model on its held-out fold.
         var results = ctx.MulticlassClassification.CrossValidate(data, pipeline, numberOfFolds: Folds, labelColumnName: "Label");
         foreach (var fold in results)
         {
-            output.WriteLine($"fold {fold.Fold}: accuracy {fold.Metrics.MicroAccuracy:P2}, log loss {fold.Metrics.LogLoss:F4} on {fold.Metrics.RowCount} held-out images");
-            fold.Dispose();
+            output.WriteLine($"fold {fold.Fold}: accuracy {fold.Metrics.MicroAccuracy:P2}, log loss {fold.Metrics.LogLoss:F4}");
+            (fold.Model as IDisposable)?.Dispose();
         }
 
         double mean = results.Average(r => r.Metrics.MicroAccuracy);

@@ -1,5 +1,6 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
 using Ml.BatchNorm.Data;
-using Ml.BatchNorm.Pipeline;
 
 namespace Ml.BatchNorm.Samples.Samples;
 
@@ -21,23 +22,20 @@ internal sealed class LoadAndScoreImagesSample : ISample
         string folder = Path.Combine(settings.WorkFolder, "sample-images");
         var files = WritePngs(settings, folder, count: Math.Min(settings.TestRows ?? 8, 8));
 
-        var ctx = new MlBnContext();
+        var ctx = new MLContext();
         var model = ctx.Model.Load(settings.ModelPath, out _);
         IDataView images = ctx.Data.LoadFromEnumerable(files);
 
-        // The image transforms turn each file into the 784 floats in [0, 1] the model was trained on.
-        var toPixels = ctx.Transforms.LoadImages("ImageObject", folder, "ImagePath")
-            .Append(ctx.Transforms.ResizeImages("ImageObject", imageWidth: 28, imageHeight: 28))
-            .Append(ctx.Transforms.ConvertToGrayscale("ImageObject"))
-            .Append(ctx.Transforms.ExtractPixels("Image", "ImageObject"));
+        // ML.NET's image transforms (LoadImages, ResizeImages, ConvertToGrayscale, ExtractPixels, then / 255) turn each
+        // file into the 784 floats in [0, 1] the model was trained on.
+        var toPixels = ctx.Transforms.LoadGrayscaleImageFeatures("Features", "ImagePath", imageHeight: 28, imageWidth: 28, imageFolder: folder);
         var scored = model.Transform(toPixels.Fit(images).Transform(images));
 
         // The scored view's "Label" is now a key; the true label is read from the file list instead.
-        var rows = scored.Preview(files.Count).RowView;
-        for (int i = 0; i < rows.Count; i++)
+        var predictions = ctx.Data.CreateEnumerable<ImagePrediction>(scored, reuseRowObject: false).ToList();
+        for (int i = 0; i < predictions.Count; i++)
         {
-            float best = ((VBuffer<float>)rows[i]["Score"]).ToArray().Max();
-            output.WriteLine($"{files[i].ImagePath}: predicted {rows[i]["PredictedLabel"]} (p = {best:F3}), true {files[i].Label}");
+            output.WriteLine($"{files[i].ImagePath}: predicted {predictions[i].PredictedLabel} (p = {predictions[i].Score.Max():F3}), true {files[i].Label}");
         }
 
         (model as IDisposable)?.Dispose();
@@ -56,6 +54,14 @@ internal sealed class LoadAndScoreImagesSample : ISample
         }
 
         return files;
+    }
+
+    /// <summary>What is read back: the label value (after MapKeyToValue) and the class probabilities.</summary>
+    internal sealed class ImagePrediction
+    {
+        public uint PredictedLabel { get; set; }
+
+        public float[] Score { get; set; } = [];
     }
 
     /// <summary>A file to score. The saved pipeline starts with MapValueToKey("Label"), so the input has a label too.</summary>

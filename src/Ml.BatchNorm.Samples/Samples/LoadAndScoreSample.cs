@@ -1,3 +1,5 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
 using Ml.BatchNorm.Data;
 
 namespace Ml.BatchNorm.Samples.Samples;
@@ -16,18 +18,18 @@ internal sealed class LoadAndScoreSample : ISample
             throw new FileNotFoundException($"{settings.ModelPath}: run 'mlbn sample train-and-save' first (same --work folder).", settings.ModelPath);
         }
 
-        var ctx = new MlBnContext();
+        var ctx = new MLContext();
         var model = ctx.Model.Load(settings.ModelPath, out DataViewSchema inputSchema);
         output.WriteLine($"loaded {settings.ModelPath}; it expects {string.Join(", ", inputSchema.Select(c => $"{c.Name}: {c.Type}"))}");
 
-        // A prediction engine scores one object at a time and is not thread-safe (a pool is).
+        // ML.NET's prediction engine scores one object at a time and is not thread-safe: one per thread.
         var engine = ctx.Model.CreatePredictionEngine<FashionImage, FashionPrediction>(model);
         var test = IdxImageLoader.Load(settings.TestImages, settings.TestLabels);
         int count = Math.Min(settings.TestRows ?? 10, 10);
         for (int i = 0; i < count; i++)
         {
-            var image = new FashionImage { Image = new float[test.PixelsPerImage] };
-            test.CopyImage(i, image.Image);
+            var image = new FashionImage { Features = new float[test.PixelsPerImage] };
+            test.CopyImage(i, image.Features);
             var prediction = engine.Predict(image);
             output.WriteLine($"image {i}: predicted {prediction.PredictedLabel} (p = {prediction.Score.Max():F3}), true {test.GetLabel(i)}");
         }
@@ -41,7 +43,7 @@ internal sealed class LoadAndScoreSample : ISample
         public uint Label { get; set; }
 
         [VectorType(784)]
-        public float[] Image { get; set; } = [];
+        public float[] Features { get; set; } = [];
     }
 
     /// <summary>The output: the label value (after MapKeyToValue) and the class probabilities.</summary>

@@ -1,5 +1,4 @@
-using Ml.BatchNorm.Data;
-using Ml.BatchNorm.Pipeline;
+using Microsoft.ML;
 
 namespace Ml.BatchNorm.Samples.Samples;
 
@@ -12,31 +11,25 @@ internal sealed class TrainAndSaveSample : ISample
 
     public void Run(SampleSettings settings, TextWriter output)
     {
-        var ctx = new MlBnContext(seed: 1);
-        IDataView train = ctx.Data.LoadFromIdx(settings.TrainImages, settings.TrainLabels);
-        IDataView test = ctx.Data.LoadFromIdx(settings.TestImages, settings.TestLabels);
-        if (settings.TrainRows is int trainRows)
-        {
-            train = ctx.Data.TakeRows(train, trainRows);
-        }
-
-        if (settings.TestRows is int testRows)
-        {
-            test = ctx.Data.TakeRows(test, testRows);
-        }
+        // The context's seed does not reach a third-party trainer (ML.NET keeps it internal): the options carry one.
+        var ctx = new MLContext(seed: 1);
+        IDataView train = ctx.Data.LoadFromIdx(settings.TrainImages, settings.TrainLabels, settings.TrainRows);
+        IDataView test = ctx.Data.LoadFromIdx(settings.TestImages, settings.TestLabels, settings.TestRows);
 
         var pipeline = ctx.Transforms.Conversion.MapValueToKey("Label")
             .Append(ctx.MulticlassClassification.Trainers.BatchNormCnn(new BatchNormCnnOptions
             {
                 LabelColumnName = "Label",
-                FeatureColumnName = "Image",
+                FeatureColumnName = "Features",
                 Epochs = settings.Epochs,
+                Seed = 1,
             }))
             .Append(ctx.Transforms.Conversion.MapKeyToValue("PredictedLabel"));
 
         using var model = pipeline.Fit(train);
+        // Evaluate and save are ML.NET's own; the file loads in any ML.NET application with the ONNX transformer.
         var metrics = ctx.MulticlassClassification.Evaluate(model.Transform(test));
-        output.WriteLine($"test accuracy {metrics.MicroAccuracy:P2}, log loss {metrics.LogLoss:F4} on {metrics.RowCount} images");
+        output.WriteLine($"test accuracy {metrics.MicroAccuracy:P2}, log loss {metrics.LogLoss:F4}");
         ctx.Model.Save(model, train.Schema, settings.ModelPath);
         output.WriteLine($"model saved to {settings.ModelPath}");
     }

@@ -4,9 +4,9 @@ namespace Ml.BatchNorm.Data;
 
 /// <summary>
 /// PNG/JPEG/BMP image files as grey floats (pixel / 255, the rule of <see cref="PixelScaling"/>, so a PNG
-/// written losslessly from IDX bytes gives exactly the IDX row's floats). <see cref="ReadGray"/> decodes with
-/// OpenCV, whose colour weighting may differ from ML.NET's ConvertToGrayscale; ML.NET pipelines use
-/// <see cref="ImageFeaturesCatalog.LoadGrayscaleImageFeatures"/> instead. <see cref="WriteGray"/> encodes with SkiaSharp.
+/// written losslessly from IDX bytes gives exactly the IDX row's floats). Reading goes through ML.NET's
+/// ImageAnalytics (<see cref="ImageFeaturesCatalog.LoadGrayscaleImageFeatures"/>); <see cref="WriteGray"/>
+/// encodes with SkiaSharp, the decoder underneath it.
 /// </summary>
 public static class ImageFiles
 {
@@ -17,16 +17,6 @@ public static class ImageFiles
     /// <param name="path">A file path.</param>
     public static bool HasImageExtension(string path) =>
         Extensions.Contains(Path.GetExtension(path).ToLowerInvariant());
-
-    /// <summary>Reads a file as grey floats, resized to <paramref name="height"/> x <paramref name="width"/> when its size differs.</summary>
-    /// <param name="path">The image file.</param>
-    /// <param name="height">Output height in pixels.</param>
-    /// <param name="width">Output width in pixels.</param>
-    /// <param name="destination">Receives height * width floats, row-major.</param>
-    /// <returns>The file's own height and width.</returns>
-    /// <exception cref="InvalidDataException">The file is missing or cannot be decoded; the message names it.</exception>
-    public static (int Height, int Width) ReadGray(string path, int height, int width, Span<float> destination) =>
-        ImageFileDecoder.ReadGray(path, height, width, destination);
 
     /// <summary>
     /// Writes row-major grey bytes as a one-channel image file through SkiaSharp (the decoder under ML.NET's

@@ -1,6 +1,5 @@
 using Ml.BatchNorm.Data;
 using Ml.BatchNorm.Engine;
-using Ml.BatchNorm.Evaluation;
 
 namespace Ml.BatchNorm.Diagnostics;
 
@@ -61,10 +60,10 @@ public static class FineTuningComparison
             var trainer = new Trainer(spec, options with { FineTuning = policy, CheckpointPath = null });
             using var tuned = trainer.FineTune(pretrained, train);
             var network = tuned.Network;
-            double trainAccuracy = NetworkEvaluator.Evaluate(tuned, train).MicroAccuracy;
+            double trainAccuracy = DatasetLoss.Compute(network, train, train.Count).Accuracy;
             // Both test accuracies on the same rows (the test images rounded down to whole training batches).
             var gap = BatchNormGapCheck.Run(network, test, Math.Min(options.BatchSize, test.Count), rows: test.Count);
-            double? other = pretrainedClassesTest is null ? null : NetworkEvaluator.Evaluate(tuned, pretrainedClassesTest).MicroAccuracy;
+            double? other = pretrainedClassesTest is null ? null : DatasetLoss.Compute(network, pretrainedClassesTest, pretrainedClassesTest.Count).Accuracy;
             var outcome = new FineTuningOutcome(
                 policy,
                 spec.Layers.OfType<BatchNormLayer>().Select(l => l.Options.MovingAverageDecay).DefaultIfEmpty(double.NaN).First(),

@@ -1,3 +1,5 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
 using System.Diagnostics;
 using System.Globalization;
 using Ml.BatchNorm.Data;
@@ -78,20 +80,11 @@ public sealed class CommandLineTests
 
         // Score 40 test images in this process, as one batch ...
         string images = Path.Combine(IdxDataFolder.DefaultFolder, "t10k-images-idx3-ubyte.gz");
-        using var trained = ModelFile.Load(model);
-        var test = FashionMnist.Test;
-        var input = new float[40 * 784];
-        for (int i = 0; i < 40; i++)
-        {
-            test.CopyImage(i, input.AsSpan(i * 784, 784));
-        }
-
-        var expected = new float[40 * 10];
-        trained.Network.Score(input, 40, expected);
+        var expected = ScoresInThisProcess(model, 40);
 
         // ... and in a new process through `mlbn predict`, also one batch of 40.
         string csv = folder.File("predictions.csv");
-        var (predictExit, stdout, stderr) = Mlbn.RunProcess("predict", "--model", model, "--images", images, "--count", "40", "--threads", "2", "--output", csv);
+        var (predictExit, stdout, stderr) = Mlbn.RunProcess("predict", "--model", model, "--images", images, "--count", "40", "--output", csv);
         Assert.AreEqual(0, predictExit, stderr);
         StringAssert.Contains(stdout, "0: ");
 
@@ -99,6 +92,35 @@ public sealed class CommandLineTests
         Assert.AreEqual(41, lines.Length);
         var actual = lines.Skip(1).SelectMany(l => l.Split(',').Skip(2).Select(v => float.Parse(v, CultureInfo.InvariantCulture))).ToArray();
         CollectionAssert.AreEqual(expected, actual, "scores in another process must be bit-identical");
+
+        var (evaluateExit, evaluation, evaluateError) = Mlbn.RunProcess("evaluate", "--model", model, "--test-rows", "200");
+        Assert.AreEqual(0, evaluateExit, evaluateError);
+        StringAssert.Contains(evaluation, "log loss");
+        StringAssert.Contains(evaluation, "Confusion table");
+        StringAssert.Contains(evaluation, "Sneaker");
+
+        string onnx = folder.File("net.onnx");
+        var (exportExit, _, exportError) = Mlbn.Run("export-onnx", "--model", model, "--output", onnx);
+        Assert.AreEqual(0, exportExit, exportError);
+        Assert.IsTrue(new FileInfo(onnx).Length > 1000, "an ONNX graph with the weights");
+    }
+
+    [TestMethod]
+    public void AFileThatIsNotAModelExitsWithOneAndOneLine()
+    {
+        using var folder = new TempFolder();
+        string notModel = folder.File("notes.zip");
+        File.WriteAllText(notModel, "not a model");
+        foreach (var command in new[] { "evaluate", "export-onnx" })
+        {
+            string[] args = command == "evaluate" ? [command, "--model", notModel] : [command, "--model", notModel, "--output", folder.File("x.onnx")];
+            var (exit, _, error) = Mlbn.Run(args);
+            Assert.AreEqual(ExitCodes.RuntimeError, exit, command);
+            StringAssert.Contains(error, "notes.zip");
+            Assert.AreEqual(1, error.Trim().Split('\n').Length, error);
+        }
+
+        Assert.IsFalse(File.Exists(folder.File("x.onnx")), "no partial file");
     }
 
     [TestMethod]
@@ -113,19 +135,15 @@ public sealed class CommandLineTests
         string pngs = Path.Combine(folder.Path, "pngs");
         Directory.CreateDirectory(pngs);
         var test = FashionMnist.Test;
-        var input = new float[20 * 784];
         for (int i = 0; i < 20; i++)
         {
             ImageFiles.WriteGray(Path.Combine(pngs, $"image{i:D2}.png"), test.PixelBytes.Slice(i * 784, 784), 28, 28);
-            test.CopyImage(i, input.AsSpan(i * 784, 784));
         }
 
-        using var trained = ModelFile.Load(model);
-        var expected = new float[20 * 10];
-        trained.Network.Score(input, 20, expected);
+        var expected = ScoresInThisProcess(model, 20);
 
         string csv = folder.File("predictions.csv");
-        var (predictExit, stdout, stderr) = Mlbn.RunProcess("predict", "--model", model, "--images", pngs, "--threads", "2", "--output", csv);
+        var (predictExit, stdout, stderr) = Mlbn.RunProcess("predict", "--model", model, "--images", pngs, "--output", csv);
         Assert.AreEqual(0, predictExit, stderr);
         StringAssert.Contains(stdout, "image00.png: ");
         StringAssert.Contains(stdout, "image19.png: ");
@@ -134,5 +152,14 @@ public sealed class CommandLineTests
         Assert.AreEqual(21, lines.Length);
         var actual = lines.Skip(1).SelectMany(l => l.Split(',').Skip(2).Select(v => float.Parse(v, CultureInfo.InvariantCulture))).ToArray();
         CollectionAssert.AreEqual(expected, actual, "PNG scores in another process must be bit-identical to the IDX rows'");
+    }
+
+    /// <summary>The first test rows scored in this process by ML.NET's own load of the model file.</summary>
+    private static float[] ScoresInThisProcess(string model, int rows)
+    {
+        var ml = new MLContext();
+        var loaded = ml.Model.Load(model, out _);
+        var data = ml.Data.LoadFromIdx(Path.Combine(IdxDataFolder.DefaultFolder, "t10k-images-idx3-ubyte.gz"), Path.Combine(IdxDataFolder.DefaultFolder, "t10k-labels-idx1-ubyte.gz"), maxRows: rows);
+        return loaded.Transform(data).GetColumn<float[]>("Score").SelectMany(s => s).ToArray();
     }
 }

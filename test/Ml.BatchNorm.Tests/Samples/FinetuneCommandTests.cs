@@ -22,8 +22,8 @@ public sealed class FinetuneCommandTests
         {
             string path = Path.Combine(output, $"finetune-{policy}.zip");
             Assert.IsTrue(File.Exists(path), path);
-            using var tuned = ModelFile.Load(path);
-            Assert.AreEqual(10, tuned.Network.OutputSize);
+            using var tuned = BatchNormCnnModel.Load(path);
+            Assert.AreEqual(10, tuned.Trained.Network.OutputSize);
         }
     }
 

@@ -1,0 +1,116 @@
+using System.Text.Json;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace Ml.BatchNorm;
+
+/// <summary>
+/// A fitted BatchNormCnn: adds "Score" (K softmax probabilities, typed Vector&lt;Single, 1, K&gt; by ML.NET's ONNX transformer; slot names = class names) and
+/// "PredictedLabel" (a key of exactly the label's key type and values; the most probable class, the lowest index on
+/// ties). It scores through an equivalent chain of ML.NET's own transformers (ApplyOnnxModel over the network's
+/// ONNX graph, then Hash, MapValue, MapValueToKey, DropColumns) and saves by handing ML.NET that chain, so a saved
+/// model loads with <c>mlContext.Model.Load</c> in any application that references Microsoft.ML,
+/// Microsoft.ML.OnnxTransformer and Microsoft.ML.OnnxRuntime, without this library, and scores identically.
+/// </summary>
+public sealed class BatchNormCnnTransformer : ISingleFeaturePredictionTransformer<BatchNormCnnModel>, ICanSaveModel, IDisposable
+{
+    private readonly TransformerChain<ITransformer> _chain;
+    private readonly int _featureSize;
+
+    private BatchNormCnnTransformer(BatchNormCnnModel model, TransformerChain<ITransformer> chain, string featureColumnName, int featureSize)
+    {
+        Model = model;
+        _chain = chain;
+        FeatureColumnName = featureColumnName;
+        _featureSize = featureSize;
+        FeatureColumnType = new VectorDataViewType(NumberDataViewType.Single, featureSize);
+    }
+
+    /// <summary>The trained network and its class names.</summary>
+    public BatchNormCnnModel Model { get; }
+
+    /// <summary>The image column read.</summary>
+    public string FeatureColumnName { get; }
+
+    /// <summary>Vector&lt;Single, C×H×W&gt;.</summary>
+    public DataViewType FeatureColumnType { get; }
+
+    /// <summary>Always true: ML.NET's prediction engine can run it row by row.</summary>
+    public bool IsRowToRowMapper => true;
+
+    /// <summary>
+    /// A transformer over an existing network (for example one reopened with <see cref="BatchNormCnnModel.Load"/>
+    /// and recalibrated): the label column of <paramref name="input"/> gives the key type of
+    /// "PredictedLabel" and must have as many classes as the network has outputs.
+    /// </summary>
+    public static BatchNormCnnTransformer Create(BatchNormCnnModel model, IDataView input, string labelColumnName = "Label", string featureColumnName = "Features")
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(input);
+        var spec = model.Spec;
+        int size = spec.Channels * spec.Height * spec.Width;
+        var label = ColumnChecks.Label(input.Schema, labelColumnName);
+        ColumnChecks.Features(input.Schema, featureColumnName, size, $"{spec.Height}x{spec.Width}x{spec.Channels}, the network's input");
+        var labels = LabelKeyValues.Of(label);
+        if (labels.Count != model.Trained.Network.OutputSize)
+        {
+            throw new ArgumentOutOfRangeException(nameof(input),
+                $"{ColumnChecks.TrainerName}: label column '{labelColumnName}' has {labels.Count} classes; the network has {model.Trained.Network.OutputSize} outputs.");
+        }
+
+        return Create(model, input, featureColumnName, labels);
+    }
+
+    internal static BatchNormCnnTransformer Create(BatchNormCnnModel model, IDataView input, string featureColumnName, LabelKeyValues labels)
+    {
+        var spec = model.Spec;
+        string inputName = ScoringChain.OnnxInputName(featureColumnName);
+        var onnx = NetworkGraph.ForMlNet(model.Trained, inputName, model.TrainingOptionsJson);
+        var chain = ScoringChain.Build(input, onnx, inputName, featureColumnName, labels);
+        return new BatchNormCnnTransformer(model, chain, featureColumnName, spec.Channels * spec.Height * spec.Width);
+    }
+
+    /// <inheritdoc/>
+    public DataViewSchema GetOutputSchema(DataViewSchema inputSchema)
+    {
+        ArgumentNullException.ThrowIfNull(inputSchema);
+        CheckInput(inputSchema);
+        return _chain.GetOutputSchema(inputSchema);
+    }
+
+    /// <inheritdoc/>
+    public IDataView Transform(IDataView input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        CheckInput(input.Schema);
+        return _chain.Transform(input);
+    }
+
+    /// <inheritdoc/>
+    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema)
+    {
+        ArgumentNullException.ThrowIfNull(inputSchema);
+        CheckInput(inputSchema);
+        return ((ITransformer)_chain).GetRowToRowMapper(inputSchema);
+    }
+
+    /// <summary>Saves the equivalent ML.NET chain: nothing of this library is needed to load it.</summary>
+    void ICanSaveModel.Save(ModelSaveContext ctx) => ((ICanSaveModel)_chain).Save(ctx);
+
+    /// <summary>Releases the network and the ONNX Runtime session.</summary>
+    public void Dispose()
+    {
+        _chain.Dispose();
+        Model.Dispose();
+    }
+
+    /// <summary>The training record kept in the model's metadata: the options and how training went.</summary>
+    internal static string TrainingJson(Engine.TrainingOptions options, Engine.TrainingSummary? summary) =>
+        JsonSerializer.Serialize(new { options = options with { CheckpointPath = null }, summary });
+
+    private void CheckInput(DataViewSchema schema)
+    {
+        var spec = Model.Spec;
+        ColumnChecks.Features(schema, FeatureColumnName, _featureSize, $"{spec.Height}x{spec.Width}x{spec.Channels}, the image size the network was trained on");
+    }
+}
