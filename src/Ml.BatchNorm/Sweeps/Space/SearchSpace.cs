@@ -85,7 +85,14 @@ public sealed class SearchSpace
         return string.Join("; ", differences);
     }
 
-    /// <summary>Every combination of a space whose parameters are all finite (choices, integer ranges), in odometer order (last parameter fastest).</summary>
+    /// <summary>Integer ranges with at most this many values are enumerated whole by <see cref="Grid"/>.</summary>
+    public const int MaxEnumeratedIntegers = 16;
+
+    /// <summary>
+    /// Every combination, in odometer order (last parameter fastest): all choices, every value of an
+    /// integer range of up to <see cref="MaxEnumeratedIntegers"/> values, and <paramref name="pointsPerRealRange"/>
+    /// evenly spaced points (on the range's scale) of real and larger integer ranges.
+    /// </summary>
     public IReadOnlyList<TrialParameters> Grid(int pointsPerRealRange)
     {
         var axes = _parameters.Select(p => Axis(p, pointsPerRealRange)).ToArray();
@@ -122,7 +129,7 @@ public sealed class SearchSpace
 
     private static List<ParameterValue> Axis(SearchParameter p, int points)
     {
-        if (p.Cardinality is int n && (p.Kind == ParameterKind.Choice || n <= points))
+        if (p.Cardinality is int n && (p.Kind == ParameterKind.Choice || n <= Math.Max(points, MaxEnumeratedIntegers)))
         {
             return p.Kind == ParameterKind.Choice
                 ? p.Choices.Select(ParameterValue.OfText).ToList()

@@ -1,7 +1,7 @@
 namespace Ml.BatchNorm.Sweeps;
 
 /// <summary>
-/// Every combination of the choices (and of integer ranges; real ranges at <c>pointsPerRealRange</c>
+/// Every point of <see cref="SearchSpace.Grid"/> (all choices, small integer ranges whole; real ranges at <c>pointsPerRealRange</c>
 /// evenly spaced points on their scale), in an order shuffled by the seed so that a budget smaller than
 /// the grid still spreads over it. Proposal n is the n-th grid point; the store hands out each index once,
 /// so parallel workers never run a point twice, and the grid ends after its last point.
