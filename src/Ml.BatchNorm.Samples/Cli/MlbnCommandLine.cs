@@ -21,6 +21,7 @@ internal static class MlbnCommandLine
         root.Subcommands.Add(FinetuneCommand.Create());
         root.Subcommands.Add(DiagnoseCommand.Create());
         root.Subcommands.Add(CompareBnCommand.Create());
+        root.Subcommands.Add(SweepCommand.Create());
 
         if (Console.IsOutputRedirected)
         {
