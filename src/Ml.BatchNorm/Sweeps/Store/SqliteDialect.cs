@@ -50,7 +50,10 @@ internal sealed class SqliteDialect : SqlDialect
 
             // WAL persists in the file; setting it on every connection costs nothing once it is on.
             // busy_timeout makes BEGIN IMMEDIATE wait for another process's short transaction.
-            command.CommandText = "PRAGMA busy_timeout = 60000; PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON;";
+            // synchronous = NORMAL in WAL mode: a killed process loses nothing committed (the WAL is in
+            // the OS's hands); only a power cut may lose the last commits, never corrupting the file.
+            // It saves an fsync per write, which a study makes after every epoch of every trial.
+            command.CommandText = "PRAGMA busy_timeout = 60000; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;";
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             return connection;
         }
