@@ -1,0 +1,47 @@
+using Ml.BatchNorm.Sweeps;
+
+namespace Ml.BatchNorm.Tests.Sweeps;
+
+/// <summary>The trainer adapter on shrunk Fashion-MNIST: real training, seconds per trial.</summary>
+[TestClass]
+public sealed class BatchNormCnnObjectiveTests
+{
+    private static readonly SearchSpace Space = new SearchSpace()
+        .Float(BatchNormCnnSearchSpace.LearningRate, 1e-4, 0.3, log: true)
+        .Choice(BatchNormCnnSearchSpace.Optimizer, "adam", "sgd");
+
+    [TestMethod]
+    public void ValidationSplitIsSeededDisjointAndComplete()
+    {
+        var data = FashionMnist.Train.Take(500);
+        var (train, validation) = BatchNormCnnObjective.SplitValidation(data, 0.2, seed: 3);
+        Assert.AreEqual(400, train.Count);
+        Assert.AreEqual(100, validation.Count);
+        var again = BatchNormCnnObjective.SplitValidation(data, 0.2, seed: 3);
+        CollectionAssert.AreEqual(validation.Labels.ToArray(), again.Validation.Labels.ToArray());
+    }
+
+    [TestMethod]
+    [TestCategory("Training")]
+    public async Task AshaPruningSavesEpochsAndKeepsTheBestWithinHalfAPoint()
+    {
+        using var folder = new TempFolder();
+        var (train, validation) = BatchNormCnnObjective.SplitValidation(FashionMnist.Train.Take(1000), 0.4, seed: 1);
+        var objective = new BatchNormCnnObjective(train, validation, threads: 0, seed: 1);
+        async Task<SweepResult> Run(IPruner pruner, string name) => await new SweepExperiment()
+            .SetStorage(folder.File(name + ".db")).SetSearchSpace(Space).SetTuner(new RandomTuner(7))
+            .SetObjective(objective).SetMaxEpochs(4).SetTrialBudget(8)
+            .SetCheckpointFolder(folder.File("ck-" + name)).SetPruner(pruner).RunAsync();
+
+        var full = await Run(new NoPruner(), "none");
+        var pruned = await Run(new AshaPruner(minResource: 1, reductionFactor: 3), "asha");
+        Assert.IsTrue(full.Trials.All(t => t.State == TrialState.Complete), string.Join("\n", full.Trials.Select(t => t.Error)));
+        int fullEpochs = full.Trials.Sum(t => t.Intermediate.Count);
+        int prunedEpochs = pruned.Trials.Sum(t => t.Intermediate.Count);
+        Assert.IsLessThanOrEqualTo(0.6 * fullEpochs, prunedEpochs, $"{prunedEpochs} of {fullEpochs} epochs");
+        Assert.IsLessThanOrEqualTo(0.005, full.Best!.Value!.Value - pruned.Best!.Value!.Value);
+
+        // Every complete trial left its model beside its checkpoints.
+        Assert.IsTrue(File.Exists(Path.Combine(folder.File("ck-asha"), "default", $"trial-{pruned.Best.CheckpointKey}", BatchNormCnnObjective.ModelFileName)));
+    }
+}
