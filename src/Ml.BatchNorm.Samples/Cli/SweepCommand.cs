@@ -112,6 +112,7 @@ internal static class SweepCommand
         File.WriteAllText(Path.Combine(outputFolder, "trials.csv"), StudyTable.Csv(result.Trials, space));
         File.WriteAllText(Path.Combine(outputFolder, "optimization-history.svg"), StudySvg.OptimizationHistory(result.Trials, result.Study.Direction));
         File.WriteAllText(Path.Combine(outputFolder, "intermediate-values.svg"), StudySvg.IntermediateValues(result.Trials));
+        File.WriteAllText(Path.Combine(outputFolder, "parallel-coordinates.svg"), StudySvg.ParallelCoordinates(result.Trials, space, result.Study.Direction));
         if (result.Best is not { } best)
         {
             AnsiConsole.WriteLine("no trial completed yet");

@@ -61,6 +61,18 @@ public sealed class SweepExperimentTests
     }
 
     [TestMethod]
+    public async Task TimeBudgetStopsAndLeavesTheRunningTrialResumable()
+    {
+        using var folder = new TempFolder();
+        var stopped = await Experiment(folder.File("t.db"), folder.File("ck"), new RandomTuner(3), 50, TimeSpan.FromMilliseconds(100))
+            .SetTimeBudget(TimeSpan.FromMilliseconds(500)).RunAsync();
+        StringAssert.Contains(stopped.StopReason, "time budget");
+        Assert.IsLessThan(50, stopped.Trials.Count(t => t.IsFinished));
+        Assert.AreEqual(1, stopped.Trials.Count(t => t.State == TrialState.Queued));
+        Assert.AreEqual(0, stopped.Trials.Count(t => t.State is TrialState.Running or TrialState.Failed));
+    }
+
+    [TestMethod]
     public async Task FailuresAreStoredNotCountedAndStopThePolicy()
     {
         using var folder = new TempFolder();

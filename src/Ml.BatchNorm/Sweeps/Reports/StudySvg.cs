@@ -3,7 +3,7 @@ using System.Text;
 
 namespace Ml.BatchNorm.Sweeps;
 
-/// <summary>SVG plots of a study: optimization history and intermediate values per trial (self-contained files, no scripts).</summary>
+/// <summary>SVG plots of a study: optimization history, intermediate values per trial, parallel coordinates (self-contained files, no scripts).</summary>
 public static class StudySvg
 {
     private const int Width = 720;
@@ -49,6 +49,41 @@ public static class StudySvg
         }
 
         return plot.Finish();
+    }
+
+    /// <summary>
+    /// Parallel coordinates: one vertical axis per parameter (its unit scale: log ranges on a log axis,
+    /// choices in order) and the value last; one line per complete trial, the better the darker.
+    /// </summary>
+    public static string ParallelCoordinates(IReadOnlyList<TrialRecord> trials, SearchSpace space, StudyDirection direction)
+    {
+        var complete = trials.Where(t => t.State == TrialState.Complete && t.Value is double v && double.IsFinite(v)).ToList();
+        int axes = space.Parameters.Count + 1;
+        double Ax(int i) => Margin + (i * (Width - (2.0 * Margin)) / Math.Max(axes - 1, 1));
+        double Ay(double unit) => Height - Margin - (unit * (Height - (2.0 * Margin)));
+        var svg = new StringBuilder();
+        svg.Append(CultureInfo.InvariantCulture, $"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{Width}\" height=\"{Height}\" font-family=\"sans-serif\" font-size=\"11\">\n");
+        svg.Append(CultureInfo.InvariantCulture, $"<rect width=\"{Width}\" height=\"{Height}\" fill=\"white\"/>\n<text x=\"{Width / 2}\" y=\"20\" text-anchor=\"middle\" font-size=\"15\">Parallel coordinates</text>\n");
+        double lo = complete.Count > 0 ? complete.Min(t => t.Value!.Value) : 0;
+        double hi = complete.Count > 0 ? complete.Max(t => t.Value!.Value) : 1;
+        double ValueUnit(double v) => hi > lo ? (v - lo) / (hi - lo) : 0.5;
+        foreach (var t in complete.OrderBy(t => -direction.AsLoss(t.Value!.Value)))
+        {
+            double goodness = direction == StudyDirection.Maximize ? ValueUnit(t.Value!.Value) : 1 - ValueUnit(t.Value!.Value);
+            int shade = (int)(200 - (170 * goodness));
+            var points = space.Parameters.Select((p, i) => (Ax(i), Ay(t.Parameters.Has(p.Name) ? p.ToUnit(t.Parameters.Values[p.Name]) : 0.5)))
+                .Append((Ax(axes - 1), Ay(ValueUnit(t.Value!.Value))));
+            svg.Append(CultureInfo.InvariantCulture, $"<polyline fill=\"none\" stroke=\"rgb({shade},{shade},255)\" stroke-width=\"1.2\" points=\"{string.Join(" ", points.Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Item1:F1},{p.Item2:F1}")))}\"/>\n");
+        }
+
+        var names = space.Parameters.Select(p => p.Name).Append("value").ToList();
+        for (int i = 0; i < axes; i++)
+        {
+            svg.Append(CultureInfo.InvariantCulture, $"<line x1=\"{Ax(i):F1}\" y1=\"{Margin}\" x2=\"{Ax(i):F1}\" y2=\"{Height - Margin}\" stroke=\"black\"/>\n");
+            svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{Ax(i):F1}\" y=\"{Height - Margin + 16}\" text-anchor=\"middle\">{names[i]}</text>\n");
+        }
+
+        return svg.Append("</svg>\n").ToString();
     }
 
     private sealed class Plot
