@@ -4,7 +4,7 @@ namespace Ml.BatchNorm.Sweeps;
 /// Asynchronous successive halving (Li et al., 2020) on epochs: rungs at minResource·η^k epochs; a trial
 /// reaching a rung continues only if its value there is in the top 1/η of every value recorded at that
 /// rung so far (running trials included: no trial waits for others). While fewer than η values are at a
-/// rung, only a trial that is the best there continues, as Optuna does.
+/// rung, only a trial that is the best there continues, as Optuna does; ties go to the earlier trial.
 /// </summary>
 public sealed class AshaPruner : IPruner
 {
@@ -63,9 +63,13 @@ public sealed class AshaPruner : IPruner
             return false;
         }
 
+        // Rank among every value at this rung; equal values rank by trial number (earlier first), so a
+        // run of trials stuck at the same value (chance accuracy) does not promote them all.
+        double loss = direction.AsLoss(value);
         var competing = history.Where(t => t.Id != trial.Id && t.Intermediate.ContainsKey(step))
-            .Select(t => direction.AsLoss(t.Intermediate[step])).Append(direction.AsLoss(value)).Order().ToArray();
-        int promotable = Math.Max((competing.Length / _reductionFactor) - 1, 0);
-        return direction.AsLoss(value) > competing[promotable];
+            .Select(t => (Loss: direction.AsLoss(t.Intermediate[step]), t.Number)).ToList();
+        int rank = competing.Count(c => c.Loss < loss || (c.Loss == loss && c.Number < trial.Number));
+        int promotable = Math.Max((competing.Count + 1) / _reductionFactor, 1);
+        return rank >= promotable;
     }
 }
