@@ -54,7 +54,7 @@ internal static class MultiProcessScenarios
     {
         const int budget = 4;
         string study = "kill-" + Guid.NewGuid().ToString("N")[..8];
-        string[] arguments = [storage, study, "mixed", "random", budget.ToString(System.Globalization.CultureInfo.InvariantCulture), "3", "150", "100", "1000", checkpoints];
+        string[] arguments = [storage, study, "mixed", "random", budget.ToString(System.Globalization.CultureInfo.InvariantCulture), "3", "150", "100", "2000", checkpoints];
         await using var store = StudyStorage.Open(storage);
         IReadOnlyList<TrialRecord> before;
         using (var victim = new SweepWorkerProcess(arguments))
