@@ -22,6 +22,7 @@ internal static class MlbnCommandLine
         root.Subcommands.Add(DiagnoseCommand.Create());
         root.Subcommands.Add(CompareBnCommand.Create());
         root.Subcommands.Add(ExportOnnxCommand.Create());
+        root.Subcommands.Add(SweepCommand.Create());
 
         if (Console.IsOutputRedirected)
         {

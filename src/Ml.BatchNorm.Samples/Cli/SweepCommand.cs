@@ -1,0 +1,164 @@
+using System.CommandLine;
+using System.Globalization;
+using Ml.BatchNorm.Data;
+using Microsoft.ML;
+using Ml.BatchNorm.Engine;
+using Ml.BatchNorm.Runtime;
+using Ml.BatchNorm.Sweeps;
+using Spectre.Console;
+
+namespace Ml.BatchNorm.Samples.Cli;
+
+/// <summary>
+/// <c>mlbn sweep</c>: runs (or joins, or resumes) a durable study over the trainer's options on a
+/// validation split of the training images, then writes the trials table, plots and the best model.
+/// Parallel trials run in this process and share its cores: each gets cores / --parallel libtorch threads.
+/// </summary>
+internal static class SweepCommand
+{
+    public static Command Create()
+    {
+        var data = DataOptions.Data();
+        var trials = new Option<int>("--trials") { Description = "Finished (complete or pruned) trials the study stops at, counting every process's.", DefaultValueFactory = _ => 20 };
+        var parallel = new Option<int>("--parallel") { Description = "Trials run at once in this process.", DefaultValueFactory = _ => 1 };
+        var storage = new Option<string>("--storage") { Description = "Study store: a SQLite file path or sqlite:PATH, or PostgreSQL (postgresql://USER@HOST:PORT/DB or Host=…;Database=…).", DefaultValueFactory = _ => "sweeps.db" };
+        var study = new Option<string>("--study") { Description = "Study name; every process with the same store and name joins the same study.", DefaultValueFactory = _ => "bn-cnn" };
+        var maxEpochs = new Option<int>("--max-epochs") { Description = "Epochs of an unpruned trial (the pruners' resource).", DefaultValueFactory = _ => 3 };
+        var tuner = new Option<string>("--tuner") { Description = "random, grid or tpe.", DefaultValueFactory = _ => "random" };
+        tuner.AcceptOnlyFromAmong("random", "grid", "tpe");
+        var pruner = new Option<string>("--pruner") { Description = "none, median or asha.", DefaultValueFactory = _ => "none" };
+        pruner.AcceptOnlyFromAmong("none", "median", "asha");
+        var timeLimit = new Option<double?>("--time-limit") { Description = "Seconds this process runs; then running trials go back to the queue (resumable) and it stops." };
+        var seed = new Option<ulong>("--seed") { Description = "Seed of the tuner, the validation split and every trial's training.", DefaultValueFactory = _ => 1 };
+        var output = new Option<string>("--output") { Description = "Folder for trials.csv, plots, best-model.zip and trial checkpoints.", DefaultValueFactory = _ => "sweep-output" };
+        var show = new Option<bool>("--show") { Description = "Print the study (one line per trial, then a summary) and run nothing." };
+        var validation = new Option<double>("--validation-fraction") { Description = "Fraction of the training images held out to measure trials (the test images are never used).", DefaultValueFactory = _ => 0.1 };
+        var trainRows = DataOptions.Rows("--train-rows", "Use the first N training images only (shrunk data for quick sweeps).");
+        var threads = DataOptions.Threads();
+        var command = new Command("sweep", "Search the trainer's options with a durable, resumable, parallel study (SQLite or PostgreSQL).")
+        {
+            data, trials, parallel, storage, study, maxEpochs, tuner, pruner, timeLimit, seed, output, show, validation, trainRows, threads,
+        };
+        command.SetAction((parse, cancellationToken) => RunAsync(parse, cancellationToken));
+        return command;
+
+        async Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken)
+        {
+            var space = BatchNormCnnSearchSpace.Default();
+            if (parse.GetValue(show))
+            {
+                await using var store = StudyStorage.Open(parse.GetValue(storage)!);
+                var found = await store.FindStudyAsync(parse.GetValue(study)!, cancellationToken)
+                    ?? throw new UsageException($"--study '{parse.GetValue(study)}' does not exist in {store.Location}.");
+                foreach (var line in StudyTable.ShowLines(await store.GetTrialsAsync(found.Id, cancellationToken)))
+                {
+                    parse.InvocationConfiguration.Output.WriteLine(line);
+                }
+
+                return ExitCodes.Success;
+            }
+
+            int workers = Positive(parse.GetValue(parallel), "--parallel");
+            int budget = parse.GetValue(trials) < 0 ? throw new UsageException("--trials must not be negative.") : parse.GetValue(trials);
+            int epochs = Positive(parse.GetValue(maxEpochs), "--max-epochs");
+            ulong s = parse.GetValue(seed);
+            string outputFolder = Path.GetFullPath(parse.GetValue(output)!);
+            Directory.CreateDirectory(outputFolder);
+
+            var train = DataOptions.Limit(IdxDataFolder.Open(parse.GetValue(data)!).LoadTrain(), parse.GetValue(trainRows));
+            var (fit, held) = BatchNormCnnObjective.SplitValidation(train, parse.GetValue(validation), s);
+            int perTrial = parse.GetValue(threads) > 0 ? parse.GetValue(threads) : Math.Max(1, Environment.ProcessorCount / workers);
+            TorchThreads.Apply(perTrial);
+            var objective = new BatchNormCnnObjective(fit, held, perTrial, s);
+
+            ITuner chosenTuner = parse.GetValue(tuner) switch { "grid" => new GridTuner(s), "tpe" => new TpeTuner(s), _ => new RandomTuner(s) };
+            IPruner chosenPruner = parse.GetValue(pruner) switch { "median" => new MedianPruner(startupTrials: 5, warmupSteps: 0), "asha" => new AshaPruner(), _ => new NoPruner() };
+            var experiment = new SweepExperiment()
+                .SetStorage(parse.GetValue(storage)!)
+                .SetStudyName(parse.GetValue(study)!)
+                .SetSearchSpace(space)
+                .SetObjective(objective)
+                .SetMetric(SweepMetric.MicroAccuracy)
+                .SetTuner(chosenTuner)
+                .SetPruner(chosenPruner)
+                .SetTrialBudget(budget)
+                .SetMaxEpochs(epochs)
+                .SetParallelWorkers(workers)
+                .SetCheckpointFolder(Path.Combine(outputFolder, "checkpoints"))
+                .SetObserver(new ConsoleObserver());
+            if (parse.GetValue(timeLimit) is double limit)
+            {
+                experiment.SetTimeBudget(TimeSpan.FromSeconds(limit < 0 ? throw new UsageException("--time-limit must not be negative.") : limit));
+            }
+
+            AnsiConsole.MarkupLine($"study [bold]{Markup.Escape(parse.GetValue(study)!)}[/] in {Markup.Escape(parse.GetValue(storage)!)}: {fit.Count} training / {held.Count} validation images, " +
+                $"{workers} parallel x {perTrial} threads, tuner {chosenTuner.Name}, pruner {chosenPruner.Name}");
+            var result = await experiment.RunAsync(cancellationToken);
+            Report(result, space, outputFolder, held);
+            return ExitCodes.Success;
+        }
+    }
+
+    private static void Report(SweepResult result, SearchSpace space, string outputFolder, ImageDataset validation)
+    {
+        var table = new Table().AddColumns("trial", "state", "value", "epochs", "parameters");
+        foreach (var t in result.Trials)
+        {
+            table.AddRow(t.Number.ToString(CultureInfo.InvariantCulture), t.State.ToString().ToLowerInvariant(),
+                t.Value?.ToString("F4", CultureInfo.InvariantCulture) ?? "-", t.Intermediate.Count.ToString(CultureInfo.InvariantCulture), Markup.Escape(t.Parameters.Key()));
+        }
+
+        AnsiConsole.Write(table);
+        AnsiConsole.WriteLine($"stopped: {result.StopReason}");
+        AnsiConsole.WriteLine(SweepResult.Summary(result.Trials));
+        File.WriteAllText(Path.Combine(outputFolder, "trials.csv"), StudyTable.Csv(result.Trials, space));
+        File.WriteAllText(Path.Combine(outputFolder, "optimization-history.svg"), StudySvg.OptimizationHistory(result.Trials, result.Study.Direction));
+        File.WriteAllText(Path.Combine(outputFolder, "intermediate-values.svg"), StudySvg.IntermediateValues(result.Trials));
+        File.WriteAllText(Path.Combine(outputFolder, "parallel-coordinates.svg"), StudySvg.ParallelCoordinates(result.Trials, space, result.Study.Direction));
+        if (result.Best is not { } best)
+        {
+            AnsiConsole.WriteLine("no trial completed yet");
+            return;
+        }
+
+        AnsiConsole.WriteLine($"best: trial {best.Number}, validation accuracy {best.Value!.Value:F4}");
+        foreach (var (name, value) in best.Parameters.Values)
+        {
+            AnsiConsole.WriteLine($"  {name} = {value}");
+        }
+
+        string model = Path.Combine(outputFolder, "checkpoints", Sanitize(result.Study.Name), $"trial-{best.CheckpointKey}", BatchNormCnnObjective.ModelFileName);
+        if (File.Exists(model))
+        {
+            // The trial's network goes into the same ML.NET pipeline 'mlbn train' writes, so the best model
+            // is an ordinary ML.NET model file that 'mlbn evaluate' and any ML.NET application read.
+            using var trained = ModelFile.Load(model);
+            using var network = new BatchNormCnnModel(trained);
+            var ml = new MLContext(seed: 1);
+            var view = ImageRows.View(ml, validation);
+            MlbnPipeline.Save(ml, MlbnPipeline.Around(ml, network, view), view.Schema, Path.Combine(outputFolder, "best-model.zip"));
+            AnsiConsole.WriteLine($"best model: {Path.Combine(outputFolder, "best-model.zip")}");
+        }
+        else
+        {
+            AnsiConsole.WriteLine($"the best trial ran elsewhere ({best.Worker}); its model is in that machine's output folder");
+        }
+    }
+
+    private static int Positive(int value, string option) => value > 0 ? value : throw new UsageException($"{option} must be positive; got {value}.");
+
+    private static string Sanitize(string name) => string.Concat(name.Select(c => char.IsLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '_'));
+
+    /// <summary>One line per trial event, as it happens.</summary>
+    private sealed class ConsoleObserver : ISweepObserver
+    {
+        public void TrialStarted(TrialRecord trial) =>
+            AnsiConsole.WriteLine($"trial {trial.Number} started{(trial.Attempt > 1 ? $" (retry of {trial.RetryOf})" : "")}: {trial.Parameters.Key()}");
+
+        public void TrialReported(TrialRecord trial, int step, double value) =>
+            AnsiConsole.WriteLine($"trial {trial.Number} epoch {step}: {value:F4}");
+
+        public void TrialEnded(TrialRecord trial) =>
+            AnsiConsole.WriteLine($"trial {trial.Number} {trial.State.ToString().ToLowerInvariant()}{(trial.Value is double v ? $" {v:F4}" : "")}{(trial.Error is { } e ? $": {e.Split('\n')[0]}" : "")}");
+    }
+}
