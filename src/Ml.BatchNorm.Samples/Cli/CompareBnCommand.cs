@@ -4,7 +4,7 @@ using Ml.BatchNorm.Data;
 using Ml.BatchNorm.Diagnostics;
 using Ml.BatchNorm.Engine;
 using Ml.BatchNorm.Files;
-using Ml.BatchNorm.Interop;
+using Ml.BatchNorm.Runtime;
 using Spectre.Console;
 
 namespace Ml.BatchNorm.Samples.Cli;
@@ -80,13 +80,12 @@ internal static class CompareBnCommand
 
     private static int Run(IAnsiConsole console, ImageDataset train, ImageDataset test, TrainingOptions options, BatchNormOptions batchNorm, int every, int testRows, string output)
     {
-        NativeRuntime.SetThreads(options.Threads);
-        var (torchThreads, blasThreads) = NativeRuntime.ThreadsInEffect();
+        var threads = TorchThreads.Apply(options.Threads);
         testRows = Math.Min(testRows, test.Count);
         string length = options.Iterations is long i ? $"{i} iterations" : $"{options.Epochs} epoch(s)";
         console.MarkupLine($"[bold]mlbn compare-bn[/]: model1 (batch norm, decay {batchNorm.MovingAverageDecay.ToString(CultureInfo.InvariantCulture)}) vs model2 (no batch norm) on {train.Count} training images from {Markup.Escape(train.Source)}");
         console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"  {options.Optimizer} lr {options.LearningRate} batch {options.BatchSize} {length} seed {options.Seed}; measured every {every} steps on the step's training batch and the first {testRows} test rows (inference mode); threads libtorch={torchThreads} openblas={blasThreads}"));
+            $"  {options.Optimizer} lr {options.LearningRate} batch {options.BatchSize} {length} seed {options.Seed}; measured every {every} steps on the step's training batch and the first {testRows} test rows (inference mode); {threads}"));
         var result = BatchNormComparison.Run(train, test, options, every, testRows, batchNorm, (model, p) =>
         {
             if (p.Evaluation is { } e)
@@ -103,11 +102,12 @@ internal static class CompareBnCommand
         LearningCurveSvg.Write(Path.Combine(output, "curves.svg"), result.Points, title);
         foreach (string model in new[] { BatchNormComparison.Model1, BatchNormComparison.Model2 })
         {
-            using var events = new TensorBoardEventWriter(Path.Combine(output, "tensorboard", model));
+            // TorchSharp's SummaryWriter writes TensorBoard's event files (one record per call, flushed).
+            var events = TorchSharp.torch.utils.tensorboard.SummaryWriter(Path.Combine(output, "tensorboard", model), createRunName: false);
             foreach (var p in result.Points.Where(p => p.Model == model))
             {
-                events.AddScalar($"{p.Split}/accuracy", (float)p.Accuracy, p.Step);
-                events.AddScalar($"{p.Split}/loss", (float)p.Loss, p.Step);
+                events.add_scalar($"{p.Split}/accuracy", (float)p.Accuracy, checked((int)p.Step));
+                events.add_scalar($"{p.Split}/loss", (float)p.Loss, checked((int)p.Step));
             }
         }
 

@@ -3,7 +3,7 @@ using System.Globalization;
 using Ml.BatchNorm.Data;
 using Ml.BatchNorm.Diagnostics;
 using Ml.BatchNorm.Engine;
-using Ml.BatchNorm.Interop;
+using Ml.BatchNorm.Runtime;
 using Spectre.Console;
 
 namespace Ml.BatchNorm.Samples.Cli;
@@ -41,7 +41,7 @@ internal static class DiagnoseCommand
         };
         command.SetAction(parse =>
         {
-            NativeRuntime.SetThreads(parse.GetValue(threads));
+            TorchThreads.Apply(parse.GetValue(threads));
             string modelPath = parse.GetValue(model)!;
             using var loaded = LoadedModel.Load(modelPath, parse.GetValue(device)!, parse.GetValue(threads));
             var trained = loaded.Trained;

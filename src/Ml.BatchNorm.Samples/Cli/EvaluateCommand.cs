@@ -1,6 +1,6 @@
 using System.CommandLine;
 using Ml.BatchNorm.Data;
-using Ml.BatchNorm.Interop;
+using Ml.BatchNorm.Runtime;
 using Spectre.Console;
 
 namespace Ml.BatchNorm.Samples.Cli;
@@ -22,7 +22,7 @@ internal static class EvaluateCommand
         var command = new Command("evaluate", "Evaluate a saved model on the test images of a data folder (inference mode).") { model, data, threads, device, testRows, topK };
         command.SetAction(parse =>
         {
-            NativeRuntime.SetThreads(parse.GetValue(threads));
+            TorchThreads.Apply(parse.GetValue(threads));
             using var loaded = LoadedModel.Load(parse.GetValue(model)!, parse.GetValue(device)!, parse.GetValue(threads));
             var folder = IdxDataFolder.Open(parse.GetValue(data)!, loaded.ClassNames);
             var test = DataOptions.Limit(folder.LoadTest(), parse.GetValue(testRows));

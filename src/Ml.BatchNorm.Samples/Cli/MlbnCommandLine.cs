@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Ml.BatchNorm.Interop;
+using Ml.BatchNorm.Runtime;
 using Spectre.Console;
 
 namespace Ml.BatchNorm.Samples.Cli;
@@ -64,7 +64,7 @@ internal static class MlbnCommandLine
 
     private static string OneLine(Exception e)
     {
-        string message = e is NativeException n ? n.Message : e.Message;
+        string message = e.Message;
         int newline = message.IndexOf('\n');
         return newline < 0 ? message : message[..newline].TrimEnd();
     }

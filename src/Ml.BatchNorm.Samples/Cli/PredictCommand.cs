@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Ml.BatchNorm.Data;
-using Ml.BatchNorm.Interop;
+using Ml.BatchNorm.Runtime;
 
 namespace Ml.BatchNorm.Samples.Cli;
 
@@ -20,7 +20,7 @@ internal static class PredictCommand
         var command = new Command("predict", "Predict labels for images of an IDX file with a saved model (inference mode, one batch).") { model, images, labels, count, csv, threads, device };
         command.SetAction(parse =>
         {
-            NativeRuntime.SetThreads(parse.GetValue(threads));
+            TorchThreads.Apply(parse.GetValue(threads));
             using var loaded = LoadedModel.Load(parse.GetValue(model)!, parse.GetValue(device)!, parse.GetValue(threads));
             string imagesPath = parse.GetValue(images)!;
             if (Directory.Exists(imagesPath) || ImageFiles.HasImageExtension(imagesPath))

@@ -2,7 +2,7 @@ using System.CommandLine;
 using Ml.BatchNorm.Data;
 using Ml.BatchNorm.Engine;
 using Ml.BatchNorm.Evaluation;
-using Ml.BatchNorm.Interop;
+using Ml.BatchNorm.Runtime;
 using Spectre.Console;
 
 namespace Ml.BatchNorm.Samples.Cli;
@@ -40,7 +40,7 @@ internal static class RecalibrateCommand
         };
         command.SetAction(parse =>
         {
-            NativeRuntime.SetThreads(parse.GetValue(threads));
+            TorchThreads.Apply(parse.GetValue(threads));
             string modelPath = parse.GetValue(model)!;
             using var loaded = LoadedModel.Load(modelPath, parse.GetValue(device)!, parse.GetValue(threads));
             var trained = loaded.Trained;

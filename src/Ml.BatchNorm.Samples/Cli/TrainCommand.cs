@@ -4,7 +4,7 @@ using Ml.BatchNorm.Data;
 using Ml.BatchNorm.Diagnostics;
 using Ml.BatchNorm.Engine;
 using Ml.BatchNorm.Evaluation;
-using Ml.BatchNorm.Interop;
+using Ml.BatchNorm.Runtime;
 using Spectre.Console;
 
 namespace Ml.BatchNorm.Samples.Cli;
@@ -116,10 +116,9 @@ internal static class TrainCommand
     {
         var console = AnsiConsole.Console;
         var trainer = new Trainer(spec, options);
-        NativeRuntime.SetThreads(options.Threads);
-        var (torchThreads, blasThreads) = NativeRuntime.ThreadsInEffect();
+        var threads = TorchThreads.Apply(options.Threads);
         console.MarkupLine($"[bold]mlbn train[/]: {Markup.Escape(networkName)} on {train.Count} training / {test.Count} test images from {Markup.Escape(Path.GetDirectoryName(train.Source) ?? train.Source)}");
-        console.MarkupLine($"  optimizer {options.Optimizer} lr {options.LearningRate} batch {options.BatchSize} {(options.Iterations is long i ? $"{i} iterations" : $"{options.Epochs ?? TrainingOptions.DefaultEpochs} epochs")} seed {options.Seed} device {Markup.Escape(options.Device)} threads libtorch={torchThreads} openblas={blasThreads}");
+        console.MarkupLine($"  optimizer {options.Optimizer} lr {options.LearningRate} batch {options.BatchSize} {(options.Iterations is long i ? $"{i} iterations" : $"{options.Epochs ?? TrainingOptions.DefaultEpochs} epochs")} seed {options.Seed} device {Markup.Escape(options.Device)} {threads}");
         if (options.CheckpointPath is { } cp && File.Exists(cp) && !options.Restart)
         {
             console.MarkupLine($"  resuming from checkpoint {Markup.Escape(cp)}");

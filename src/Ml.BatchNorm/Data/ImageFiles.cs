@@ -1,4 +1,4 @@
-using Ml.BatchNorm.Interop;
+
 
 namespace Ml.BatchNorm.Data;
 
@@ -23,7 +23,7 @@ public static class ImageFiles
     /// <param name="width">Output width in pixels.</param>
     /// <param name="destination">Receives height * width floats, row-major.</param>
     /// <returns>The file's own height and width.</returns>
-    /// <exception cref="NativeException">The file is missing or cannot be decoded; the message names it.</exception>
+    /// <exception cref="InvalidDataException">The file is missing or cannot be decoded; the message names it.</exception>
     public static (int Height, int Width) ReadGray(string path, int height, int width, Span<float> destination) =>
         ImageFileDecoder.ReadGray(path, height, width, destination);
 

@@ -1,17 +1,26 @@
-using Ml.BatchNorm.Data;
-using Ml.BatchNorm.Interop;
+using Ml.BatchNorm.Engine.Layers;
+using Ml.BatchNorm.Engine.Modules;
+using Ml.BatchNorm.Engine.Optimization;
+using Ml.BatchNorm.Runtime;
+using TorchSharp;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
 
 namespace Ml.BatchNorm.Engine;
 
 /// <summary>
-/// A network built in libtorch from a <see cref="NetworkSpec"/>. Public scoring always runs in
+/// A network built as TorchSharp modules from a <see cref="NetworkSpec"/>. Public scoring always runs in
 /// inference mode (moving statistics, no dropout); training-mode passes are internal to the trainer.
-/// Dispose it to release the native memory at once.
+/// Dispose it to release its tensors at once.
 /// </summary>
-public sealed class Network : IDisposable
+public sealed partial class Network : IDisposable
 {
-    private readonly NetworkHandle _handle;
-    private bool _allowFolding = true;
+    private static long s_live;
+    private readonly SpecModule _module;
+    private readonly Device _device;
+    private readonly object _sync = new();
+    private ParameterOptimizer? _optimizer;
+    private bool _disposed;
 
     /// <summary>Builds the network with weights drawn from <paramref name="seed"/> on <paramref name="device"/> ("cpu", "cuda", "cuda:N").</summary>
     public Network(NetworkSpec spec, ulong seed = 1, string device = "cpu")
@@ -20,19 +29,22 @@ public sealed class Network : IDisposable
         spec.Validate();
         Spec = spec;
         Device = device;
-        LayerSpecNative[] layers = spec.ToNative();
-        unsafe
+        TorchRuntime.EnsureLoaded();
+        _device = TorchDevice.Parse(device);
+        _module = new SpecModule(spec, seed);
+        if (_device.type != DeviceType.CPU)
         {
-            fixed (LayerSpecNative* p = layers)
-            {
-                NativeMethods.NetworkCreate(p, layers.Length, spec.Channels, spec.Height, spec.Width, seed, device, out _handle).ThrowIfFailed();
-            }
+            _module.to(_device);
         }
 
-        NativeMethods.NetworkOutputSize(_handle, out long outputs).ThrowIfFailed();
-        OutputSize = checked((int)outputs);
+        _module.eval();
+        OutputSize = checked((int)_module.OutputShape.Aggregate(1L, (a, b) => a * b));
         InputSize = spec.Channels * spec.Height * spec.Width;
+        Interlocked.Increment(ref s_live);
     }
+
+    /// <summary>Networks alive in the process (not yet disposed); tests use it to prove nothing leaks.</summary>
+    internal static long LiveCount => Interlocked.Read(ref s_live);
 
     /// <summary>The spec it was built from.</summary>
     public NetworkSpec Spec { get; }
@@ -46,48 +58,16 @@ public sealed class Network : IDisposable
     /// <summary>Floats per output row (the number of classes for a classifier).</summary>
     public int OutputSize { get; }
 
-    internal NetworkHandle Handle => _handle;
-
-    /// <summary>
-    /// Whether scoring may fold each batch norm into the convolution or dense layer before it (default true). Off,
-    /// inference runs every batch norm as its own layer (with the same moving statistics): slower, and the reference
-    /// the folded weights are checked against.
-    /// </summary>
-    public bool AllowBatchNormFolding
-    {
-        get => _allowFolding;
-        set
-        {
-            NativeMethods.NetworkSetFolding(_handle, value ? 1 : 0).ThrowIfFailed();
-            _allowFolding = value;
-        }
-    }
-
-    /// <summary>
-    /// Whether scoring runs with each batch norm folded into the convolution or dense layer before it
-    /// (the weights are folded when first needed and checked numerically against the unfolded layers).
-    /// </summary>
-    public bool IsBatchNormFolded
-    {
-        get
-        {
-            NativeMethods.NetworkFoldingActive(_handle, out int active).ThrowIfFailed();
-            return active != 0;
-        }
-    }
+    internal SpecModule Module => _module;
 
     /// <summary>Class probabilities (softmax of the last layer) for <paramref name="count"/> rows, in inference mode.</summary>
     public void Score(ReadOnlySpan<float> images, int count, Span<float> probabilities)
     {
         CheckSizes(images, count, probabilities.Length);
-        unsafe
-        {
-            fixed (float* x = images)
-            fixed (float* y = probabilities)
-            {
-                NativeMethods.NetworkScore(_handle, x, count, y).ThrowIfFailed();
-            }
-        }
+        using var scope = NewDisposeScope();
+        using var _ = inference_mode();
+        var logits = Infer(Input(images, count, Spec.Height, Spec.Width)).reshape(count, -1);
+        CopyOut(F.softmax(logits, 1), probabilities);
     }
 
     /// <summary>Summed cross-entropy and the number of correct predictions for a labelled batch, in inference mode.</summary>
@@ -99,15 +79,13 @@ public sealed class Network : IDisposable
             throw new ArgumentException($"labels hold {labels.Length} rows, fewer than count {count}.", nameof(labels));
         }
 
-        unsafe
-        {
-            fixed (float* x = images)
-            fixed (long* l = labels)
-            {
-                NativeMethods.NetworkEvaluate(_handle, x, l, count, out double loss, out long correct).ThrowIfFailed();
-                return (loss, correct);
-            }
-        }
+        using var scope = NewDisposeScope();
+        using var _ = inference_mode();
+        var logits = Infer(Input(images, count, Spec.Height, Spec.Width)).reshape(count, -1);
+        var y = Labels(labels, count, logits.shape[1]);
+        double loss = F.cross_entropy(logits.to(ScalarType.Float64), y, reduction: nn.Reduction.Sum).item<double>();
+        long correct = logits.argmax(1).eq(y).sum().item<long>();
+        return (loss, correct);
     }
 
     /// <summary>Raw output of the last layer. Training mode uses batch statistics and updates the moving ones.</summary>
@@ -120,178 +98,156 @@ public sealed class Network : IDisposable
     /// <summary>Forward pass on images of another size: convolutions accept any size, dense layers then decide.</summary>
     internal void ForwardShaped(ReadOnlySpan<float> images, int count, int height, int width, bool training, ulong step, Span<float> output)
     {
+        ObjectDisposedException.ThrowIf(_disposed, this);
         if (images.Length < (long)count * Spec.Channels * height * width)
         {
             throw new ArgumentException($"images hold {images.Length} floats, fewer than {count} rows of {Spec.Channels}x{height}x{width}.", nameof(images));
         }
 
-        unsafe
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        var x = Input(images, count, height, width);
+        Tensor y;
+        if (training)
         {
-            fixed (float* x = images)
-            fixed (float* y = output)
-            {
-                NativeMethods.NetworkForward(_handle, x, count, height, width, training ? 1 : 0, step, y, output.Length).ThrowIfFailed();
-            }
+            y = InTrainingMode(step, () => _module.call(x));
         }
+        else
+        {
+            y = Infer(x);
+        }
+
+        if (y.numel() > output.Length)
+        {
+            throw new ArgumentException($"the output buffer holds {output.Length} values; the network produced {y.numel()}.", nameof(output));
+        }
+
+        CopyOut(y, output);
     }
 
-    internal void SetOptimizer(NativeOptimizerKind kind, double beta1, double beta2, double epsilon, double weightDecay, double initialAccumulator, bool nesterov) =>
-        NativeMethods.NetworkSetOptimizer(_handle, kind, beta1, beta2, epsilon, weightDecay, initialAccumulator, nesterov ? 1 : 0).ThrowIfFailed();
+    /// <summary>Sets up the optimizer (fresh state) that <see cref="TrainStep"/> uses.</summary>
+    internal void SetOptimizer(TrainingOptions options)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        _optimizer?.Dispose();
+        _optimizer = new ParameterOptimizer(options, TrainableParameters());
+        _tensorCache = null;
+    }
 
+    /// <summary>Sets up the optimizer from its hyper-parameters (momentum is <paramref name="beta1"/> for SGD).</summary>
+    internal void SetOptimizer(OptimizerKind kind, double beta1, double beta2, double epsilon, double weightDecay, double initialAccumulator, bool nesterov) =>
+        SetOptimizer(new TrainingOptions
+        {
+            Optimizer = kind,
+            Beta1 = kind == OptimizerKind.Sgd ? 0.9 : beta1,
+            Momentum = kind == OptimizerKind.Sgd ? beta1 : 0.9,
+            Beta2 = beta2,
+            OptimizerEpsilon = epsilon,
+            WeightDecay = weightDecay,
+            InitialAccumulator = initialAccumulator,
+            Nesterov = nesterov,
+        });
+
+    /// <summary>One training step: forward in training mode, cross-entropy, backward, batch-norm L2, optimizer update.</summary>
     internal (float Loss, long Correct) TrainStep(ReadOnlySpan<float> images, ReadOnlySpan<long> labels, int count, double learningRate, ulong step)
     {
         CheckSizes(images, count, null);
-        unsafe
+        var optimizer = _optimizer ?? throw new InvalidOperationException("no optimizer has been set on this network.");
+        using var scope = NewDisposeScope();
+        var x = Input(images, count, Spec.Height, Spec.Width);
+        var y = Labels(labels, count, OutputSize);
+        return InTrainingMode(step, () =>
         {
-            fixed (float* x = images)
-            fixed (long* l = labels)
+            var logits = _module.call(x).reshape(count, -1);
+            var loss = F.cross_entropy(logits, y);
+            // Gradients are released after every step rather than zero-filled: backward then writes them fresh.
+            _module.zero_grad(set_to_none: true);
+            loss.backward();
+            foreach (var bn in BatchNormLayers())
             {
-                NativeMethods.NetworkTrainStep(_handle, x, l, count, learningRate, step, out float loss, out long correct).ThrowIfFailed();
-                return (loss, correct);
+                bn.AddL2Gradients();
+            }
+
+            optimizer.Step(learningRate, step);
+            _module.zero_grad(set_to_none: true);
+            return (loss.item<float>(), logits.argmax(1).eq(y).sum().item<long>());
+        });
+    }
+
+    /// <summary>Releases the network's tensors.</summary>
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        _optimizer?.Dispose();
+        DisposeFolding();
+        _module.Dispose();
+        Interlocked.Decrement(ref s_live);
+    }
+
+    private IEnumerable<BatchNormalization> BatchNormLayers() => _module.Layers.OfType<BatchNormalization>();
+
+    // Training mode for the duration of body: the module is otherwise always in inference mode, so that
+    // scoring never sees training mode. The lock keeps two training-mode passes on one network apart.
+    private T InTrainingMode<T>(ulong step, Func<T> body)
+    {
+        lock (_sync)
+        {
+            _module.Context.Step = step;
+            _module.train();
+            try
+            {
+                return body();
+            }
+            finally
+            {
+                _module.eval();
+                InvalidateFolding();
             }
         }
     }
 
-    /// <summary>
-    /// Sets what training may change in the batch-normalization layer at <paramref name="layerIndex"/>
-    /// (an index into <see cref="NetworkSpec.Layers"/>), or in every one when it is null. Freezing is
-    /// sticky: a setting that would unfreeze a frozen part throws <see cref="ArgumentException"/> naming
-    /// the layer, and a refused call changes nothing.
-    /// </summary>
-    public void SetBatchNormFineTuning(BatchNormFineTuning policy, int? layerIndex = null)
+    private Tensor Input(ReadOnlySpan<float> images, int count, int height, int width)
     {
-        if (!Enum.IsDefined(policy))
+        var x = empty([count, Spec.Channels, height, width], ScalarType.Float32);
+        using (var access = x.data<float>())
         {
-            throw new ArgumentOutOfRangeException(nameof(policy), policy, $"{policy} is not a {nameof(BatchNormFineTuning)}.");
+            access.CopyFrom(images[..(count * Spec.Channels * height * width)], 0, 0);
         }
 
-        NativeMethods.NetworkSetBatchNormPolicy(_handle, layerIndex ?? -1, (int)policy).ThrowIfFailed();
+        return _device.type == DeviceType.CPU ? x : x.to(_device);
     }
 
-    /// <summary>The fine-tuning policy of the batch-normalization layer at <paramref name="layerIndex"/>.</summary>
-    public BatchNormFineTuning GetBatchNormFineTuning(int layerIndex)
+    private Tensor Labels(ReadOnlySpan<long> labels, int count, long classes)
     {
-        NativeMethods.NetworkGetBatchNormPolicy(_handle, layerIndex, out int policy).ThrowIfFailed();
-        return (BatchNormFineTuning)policy;
+        var y = empty(count, ScalarType.Int64);
+        using (var access = y.data<long>())
+        {
+            access.CopyFrom(labels[..count], 0, 0);
+        }
+
+        if ((y < 0).any().item<bool>() || (y >= classes).any().item<bool>())
+        {
+            throw new ArgumentException($"labels must be in [0, {classes}).", nameof(labels));
+        }
+
+        return _device.type == DeviceType.CPU ? y : y.to(_device);
     }
 
-    /// <summary>
-    /// Recalibrates ("precise BN") every batch-normalization layer's moving statistics from data: runs
-    /// <paramref name="batches"/> shuffled batches of <paramref name="batchSize"/> rows (null: one pass,
-    /// dropping a partial last batch) forward in training mode without gradients and without dropout,
-    /// each layer normalizing with its batch statistics, and then sets each moving mean and variance to
-    /// the exact mean and unbiased variance of every value that layer saw. Weights, renorm statistics and
-    /// counters do not change. It is explicit, so it also recalibrates layers whose statistics are frozen.
-    /// Ghost batches and renorm's r and d do not apply while recalibrating: each batch is measured whole.
-    /// </summary>
-    /// <returns>The number of rows used.</returns>
-    public long RecalibrateBatchNorm(ImageDataset data, int batchSize = 256, int? batches = null, ulong seed = 1)
+    private static void CopyOut(Tensor t, Span<float> destination)
     {
-        ArgumentNullException.ThrowIfNull(data);
-        ObjectDisposedException.ThrowIf(_handle.IsClosed, this);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
-        if (batches is <= 0)
-        {
-            throw new ArgumentOutOfRangeException(nameof(batches), batches, "batches must be positive (or null for one pass over the data).");
-        }
-
-        if (data.PixelsPerImage != InputSize)
-        {
-            throw new ArgumentException($"{data.Source} holds {data.Height}x{data.Width} images; the network expects {Spec.Height}x{Spec.Width}.", nameof(data));
-        }
-
-        var sequence = new MiniBatchSequence(data, Math.Min(batchSize, data.Count), seed, shuffle: true, LastBatchPolicy.Drop);
-        int count = batches ?? sequence.BatchesPerEpoch;
-        using var buffer = new MiniBatchBuffer(sequence.MaxBatchSize, sequence.PixelsPerImage);
-        long rows = 0;
-        NativeMethods.NetworkRecalibrateBegin(_handle).ThrowIfFailed();
-        try
-        {
-            for (int b = 0; b < count; b++)
-            {
-                int n = sequence.Fill(b, buffer);
-                unsafe
-                {
-                    fixed (float* x = buffer.Images)
-                    {
-                        NativeMethods.NetworkRecalibrateBatch(_handle, x, n).ThrowIfFailed();
-                    }
-                }
-
-                rows += n;
-            }
-        }
-        catch
-        {
-            // A failed batch leaves every statistic as it was.
-            _ = NativeMethods.NetworkRecalibrateCancel(_handle);
-            throw;
-        }
-
-        NativeMethods.NetworkRecalibrateEnd(_handle).ThrowIfFailed();
-        return rows;
+        var c = t.to(ScalarType.Float32).cpu().contiguous();
+        using var access = c.data<float>();
+        access.CopyTo(destination[..(int)c.numel()], 0, 0);
     }
-
-    /// <summary>Every named tensor: weights, moving statistics and (once training has set one up) optimizer state.</summary>
-    public IReadOnlyList<TensorInfo> GetTensorInfos()
-    {
-        NativeMethods.NetworkTensorCount(_handle, out int count).ThrowIfFailed();
-        var result = new List<TensorInfo>(count);
-        Span<long> shape = stackalloc long[8];
-        for (int i = 0; i < count; i++)
-        {
-            unsafe
-            {
-                fixed (long* s = shape)
-                {
-                    NativeMethods.NetworkTensorInfo(_handle, i, out IntPtr name, out NativeTensorRole role, out int rank, s, shape.Length).ThrowIfFailed();
-                    result.Add(new TensorInfo(NativeStatusExtensions.TakeString(name), (TensorRole)role, shape[..rank].ToArray()));
-                }
-            }
-        }
-
-        return result;
-    }
-
-    /// <summary>Copies the named tensor's values (row-major float32).</summary>
-    public float[] ReadTensor(string name)
-    {
-        var info = GetTensorInfos().FirstOrDefault(t => t.Name == name)
-            ?? throw new ArgumentException($"the network has no tensor named '{name}'.", nameof(name));
-        var values = new float[info.ElementCount];
-        ReadTensor(name, values);
-        return values;
-    }
-
-    internal void ReadTensor(string name, Span<float> destination)
-    {
-        unsafe
-        {
-            fixed (float* d = destination)
-            {
-                NativeMethods.NetworkTensorRead(_handle, name, d, destination.Length).ThrowIfFailed();
-            }
-        }
-    }
-
-    /// <summary>Overwrites the named tensor with <paramref name="values"/> (row-major float32, exactly its element count).</summary>
-    public void WriteTensor(string name, ReadOnlySpan<float> values)
-    {
-        unsafe
-        {
-            fixed (float* s = values)
-            {
-                NativeMethods.NetworkTensorWrite(_handle, name, s, values.Length).ThrowIfFailed();
-            }
-        }
-    }
-
-    /// <summary>Releases the native network.</summary>
-    public void Dispose() => _handle.Dispose();
 
     private void CheckSizes(ReadOnlySpan<float> images, int count, int? outputLength)
     {
-        ObjectDisposedException.ThrowIf(_handle.IsClosed, this);
+        ObjectDisposedException.ThrowIf(_disposed, this);
         if (count <= 0)
         {
             throw new ArgumentOutOfRangeException(nameof(count), count, "The batch must hold at least one row.");

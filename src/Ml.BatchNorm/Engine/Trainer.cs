@@ -2,7 +2,6 @@ using System.Diagnostics;
 using Ml.BatchNorm.Data;
 using Ml.BatchNorm.Diagnostics;
 using Ml.BatchNorm.Files;
-using Ml.BatchNorm.Interop;
 
 namespace Ml.BatchNorm.Engine;
 
@@ -62,8 +61,8 @@ public sealed class Trainer
             CheckData(test, nameof(test));
         }
 
-        NativeRuntime.SetThreads(Options.Threads);
-        NativeRuntime.ValidateDevice(Options.Device);
+        Runtime.TorchThreads.Apply(Options.Threads);
+        TorchDevice.Parse(Options.Device);
         var batches = Batches(train);
         long totalSteps = TotalSteps(batches);
         var fingerprint = Options.Fingerprint();
@@ -243,24 +242,7 @@ public sealed class Trainer
         return Convert.ToHexString(hash.GetHashAndReset());
     }
 
-    private void SetOptimizer(Network network)
-    {
-        var o = Options;
-        switch (o.Optimizer)
-        {
-            case OptimizerKind.Adam:
-                network.SetOptimizer(NativeOptimizerKind.Adam, o.Beta1, o.Beta2, o.EffectiveOptimizerEpsilon, o.WeightDecay, 0, nesterov: false);
-                break;
-            case OptimizerKind.Adagrad:
-                network.SetOptimizer(NativeOptimizerKind.Adagrad, 0, 0, o.EffectiveOptimizerEpsilon, o.WeightDecay, o.InitialAccumulator, nesterov: false);
-                break;
-            case OptimizerKind.Sgd:
-                network.SetOptimizer(NativeOptimizerKind.Sgd, o.Momentum, 0, 0, o.WeightDecay, 0, o.Nesterov);
-                break;
-            default:
-                throw new ArgumentOutOfRangeException(nameof(Options), o.Optimizer, "unknown optimizer");
-        }
-    }
+    private void SetOptimizer(Network network) => network.SetOptimizer(Options);
 
     private void CheckData(ImageDataset data, string name)
     {

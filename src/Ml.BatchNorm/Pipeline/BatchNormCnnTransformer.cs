@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 using Ml.BatchNorm.Data;
 using Ml.BatchNorm.Engine;
 using Ml.BatchNorm.Files;
-using Ml.BatchNorm.Interop;
+
 
 namespace Ml.BatchNorm.Pipeline;
 
@@ -230,7 +230,7 @@ public sealed class BatchNormCnnTransformer : ITransformer, IPipelineStage, IDis
                 if (!skip)
                 {
                     // Inference mode always: Network.Score never runs a training-mode pass.
-                    NativeRuntime.SetThreads(_owner._threads);
+                    Runtime.TorchThreads.Apply(_owner._threads);
                     _owner.Model.Network.Score(_images, _batchCount, _scores);
                 }
             }

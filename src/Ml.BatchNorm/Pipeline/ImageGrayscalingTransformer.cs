@@ -1,5 +1,5 @@
 using Ml.BatchNorm.Data;
-using Ml.BatchNorm.Interop;
+
 
 namespace Ml.BatchNorm.Pipeline;
 

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using Ml.BatchNorm.Data;
-using Ml.BatchNorm.Interop;
+
 
 namespace Ml.BatchNorm.Pipeline;
 

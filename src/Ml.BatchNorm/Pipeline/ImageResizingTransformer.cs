@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Ml.BatchNorm.Data;
-using Ml.BatchNorm.Interop;
+
 
 namespace Ml.BatchNorm.Pipeline;
 
