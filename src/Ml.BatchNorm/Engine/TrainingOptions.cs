@@ -66,6 +66,13 @@ public sealed record TrainingOptions
     /// <summary>Threads for libtorch and OpenBLAS; 0 means all cores. Default 0.</summary>
     public int Threads { get; init; }
 
+    /// <summary>
+    /// How CReLU, CReLU + max-pool and the optimizer update run: C# SIMD kernels (<see cref="Kernels.KernelPath.Fused"/>,
+    /// the default) or the plain TorchSharp operators (<see cref="Kernels.KernelPath.Plain"/>, the reference).
+    /// Both compute the same function; results agree to float32 rounding.
+    /// </summary>
+    public Kernels.KernelPath KernelPath { get; init; } = Kernels.KernelPath.Fused;
+
     /// <summary>Report training-batch and test metrics (inference mode) every this many steps; 0 turns it off. Default 100.</summary>
     public int EvaluateEvery { get; init; } = 100;
 
