@@ -37,6 +37,6 @@ internal sealed class CReluFunction : autograd.SingleTensorFunction<CReluFunctio
         var gx = empty_like(x);
         nint xp = TensorMemory.Address(x), gp = TensorMemory.Address(g), gxp = TensorMemory.Address(gx);
         PlaneRanges.Run(rows, features, (first, end) => CReluKernel.Backward((float*)xp, (float*)gp, (float*)gxp, features, first, end, set));
-        return [gx];
+        return [gx, null!]; // one gradient per argument: none for the instruction set
     }
 }

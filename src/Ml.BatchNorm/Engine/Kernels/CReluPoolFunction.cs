@@ -37,6 +37,6 @@ internal sealed class CReluPoolFunction : autograd.SingleTensorFunction<CReluPoo
         nint xp = TensorMemory.Address(x), gp = TensorMemory.Address(g), gxp = TensorMemory.Address(gx);
         PlaneRanges.Run(n * c, (long)h * w, (first, end) =>
             CReluPoolKernel.Backward((float*)xp, (float*)gp, (float*)gxp, c, h, w, first, end, set));
-        return [gx];
+        return [gx, null!]; // one gradient per argument: none for the instruction set
     }
 }

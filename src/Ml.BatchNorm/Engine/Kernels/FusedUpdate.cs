@@ -25,7 +25,7 @@ internal static class FusedUpdate
                 double t = s.Step + 1.0;
                 double bc1 = 1.0 - Math.Pow(s.Beta1, t), bc2 = 1.0 - Math.Pow(s.Beta2, t);
                 OptimizerKernel.Adam(p, g, TensorMemory.Address(slot1!), TensorMemory.Address(slot2!), count, (float)s.WeightDecay,
-                    (float)s.Beta1, (float)s.Beta2, (float)(s.LearningRate / bc1), (float)(1.0 / Math.Sqrt(bc2)), (float)s.Epsilon, set);
+                    (float)(1.0 - s.Beta1), (float)s.Beta2, (float)(1.0 - s.Beta2), (float)(s.LearningRate / bc1), (float)(1.0 / Math.Sqrt(bc2)), (float)s.Epsilon, set);
                 break;
             case OptimizerKind.Adagrad:
                 OptimizerKernel.Adagrad(p, g, TensorMemory.Address(slot1!), count, (float)s.WeightDecay, (float)s.LearningRate, (float)s.Epsilon, set);

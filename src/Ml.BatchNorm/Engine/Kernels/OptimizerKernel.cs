@@ -11,13 +11,16 @@ internal static unsafe class OptimizerKernel
 {
     private const int Block = 1 << 14;
 
-    /// <summary>Adam: m ← m + (1-β1)(g - m); v ← β2·v + (1-β2)g²; p ← p - (lr/bc1)·m / (√v/√bc2 + ε).</summary>
-    public static void Adam(nint p, nint g, nint m, nint v, long count, float decay, float beta1, float beta2, float step, float inverseRootBc2, float epsilon, InstructionSet set)
+    /// <summary>
+    /// Adam: m ← m + (1-β1)(g - m); v ← β2·v + (1-β2)g²; p ← p - (lr/bc1)·m / (√v/√bc2 + ε). The weights
+    /// 1-β come from the caller, rounded once from float64 as the plain path's scalars are.
+    /// </summary>
+    public static void Adam(nint p, nint g, nint m, nint v, long count, float decay, float oneMinusBeta1, float beta2, float oneMinusBeta2, float step, float inverseRootBc2, float epsilon, InstructionSet set)
     {
         Blocks(count, (start, end) =>
         {
             float* pp = (float*)p, gp = (float*)g, mp = (float*)m, vp = (float*)v;
-            float w1 = 1f - beta1, w2 = 1f - beta2;
+            float w1 = oneMinusBeta1, w2 = oneMinusBeta2;
             long i = start;
             if (set == InstructionSet.Avx512)
             {
