@@ -1,12 +1,12 @@
 using Ml.BatchNorm.Data;
 using Ml.BatchNorm.Engine;
-using Ml.BatchNorm.Interop;
+using Ml.BatchNorm.Engine.Kernels;
 
-namespace Ml.BatchNorm.Tests.Engine;
+namespace Ml.BatchNorm.Tests.Engine.Kernels;
 
 /// <summary>
-/// 200 training steps of the seed network on real Fashion-MNIST batches, fused kernels against
-/// libtorch's plain operators, three seeds each. The two paths round differently, so their
+/// 200 training steps of the seed network on real Fashion-MNIST batches, the C# kernels
+/// (<see cref="KernelPath.Fused"/>) against the plain TorchSharp operators, three seeds each. The two paths round differently, so their
 /// trajectories drift apart over the steps the way two seeds do; the test asks that the drift stays
 /// within run-to-run noise (DESIGN §7: the spread over three seeds), measured on the plain path.
 /// </summary>
@@ -18,7 +18,8 @@ namespace Ml.BatchNorm.Tests.Engine;
 /// <list type="bullet">
 /// <item>the mean loss of the last 50 steps, for each seed;</item>
 /// <item>the smoothed curve: the loss averaged over each block of 20 steps (10 points), averaged
-/// over the seeds.</item>
+/// over the seeds;</item>
+/// <item>the accuracy on the first 2,000 test images (inference mode), averaged over the seeds.</item>
 /// </list>
 /// The margin is there because three seeds estimate the spread only roughly; a broken kernel
 /// (a wrong gradient, a missing half of CReLU) moves these statistics by several spreads.
@@ -32,15 +33,15 @@ public sealed class FusedTrainingCurveTests
     private const double Margin = 0.5;
     private static readonly ulong[] Seeds = [1, 2, 3];
 
-    [TestCleanup]
-    public void RestoreDefault() => NativeRuntime.SetKernelPath(KernelPath.Fused);
-
     [TestMethod]
     public void LossCurveStaysWithinThePlainPathsSpreadOverThreeSeeds()
     {
         var data = FashionMnist.Train.Take(Steps * BatchSize);
-        var plain = Seeds.Select(seed => Losses(KernelPath.Plain, data, seed)).ToArray();
-        var fused = Seeds.Select(seed => Losses(KernelPath.Fused, data, seed)).ToArray();
+        var plainRuns = Seeds.Select(seed => Train(KernelPath.Plain, data, seed)).ToArray();
+        var fusedRuns = Seeds.Select(seed => Train(KernelPath.Fused, data, seed)).ToArray();
+        var plain = plainRuns.Select(r => r.Losses).ToArray();
+        var fused = fusedRuns.Select(r => r.Losses).ToArray();
+        AssertWithinSpread(fusedRuns.Average(r => r.Accuracy), plainRuns.Select(r => r.Accuracy).ToArray(), "test accuracy, mean over seeds");
 
         var plainTail = plain.Select(TailMean).ToArray();
         for (int s = 0; s < Seeds.Length; s++)
@@ -60,11 +61,10 @@ public sealed class FusedTrainingCurveTests
         Assert.IsLessThan(0.7 * fusedBlocks.Average(c => c[0]), fusedBlocks.Average(c => c[^1]));
     }
 
-    private static float[] Losses(KernelPath path, ImageDataset data, ulong seed)
+    private static (float[] Losses, double Accuracy) Train(KernelPath path, ImageDataset data, ulong seed)
     {
-        NativeRuntime.SetKernelPath(path);
         using var network = new Network(SeedNetworks.Model1(), seed);
-        network.SetOptimizer(NativeOptimizerKind.Adam, 0.9, 0.999, 1e-8, 0, 0, nesterov: false);
+        network.SetOptimizer(new TrainingOptions { KernelPath = path });
         var batches = new MiniBatchSequence(data, BatchSize, seed);
         using var buffer = new MiniBatchBuffer(batches.MaxBatchSize, batches.PixelsPerImage);
         var losses = new float[Steps];
@@ -74,7 +74,20 @@ public sealed class FusedTrainingCurveTests
             losses[step] = network.TrainStep(buffer.Images, buffer.Labels, rows, 0.002, (ulong)step).Loss;
         }
 
-        return losses;
+        return (losses, Accuracy(network, FashionMnist.Test.Take(2000)));
+    }
+
+    private static double Accuracy(Network network, ImageDataset test)
+    {
+        var images = new float[test.Count * test.PixelsPerImage];
+        var labels = new long[test.Count];
+        for (int i = 0; i < test.Count; i++)
+        {
+            test.CopyImage(i, images.AsSpan(i * test.PixelsPerImage, test.PixelsPerImage));
+            labels[i] = test.GetLabel(i);
+        }
+
+        return (double)network.Evaluate(images, labels, test.Count).Correct / test.Count;
     }
 
     private static double TailMean(float[] losses) => losses[^50..].Average(l => (double)l);
