@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using Ml.BatchNorm.Data;
-using Ml.BatchNorm.Interop;
+using Ml.BatchNorm.Runtime;
 
 namespace Ml.BatchNorm.Bench;
 
@@ -33,7 +33,7 @@ internal static class DataOpen
             }
 
             double median = times.Order().ElementAt(times.Count / 2);
-            var (torch, blas) = NativeRuntime.ThreadsInEffect();
+            int torch = TorchSharp.torch.get_num_threads(), blas = TorchSharp.torch.get_num_interop_threads();
             var result = new ThroughputResult("ml.batchnorm", "data-open", count, torch, blas, times.Count, median, count / median);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ml.batchnorm data-open {count} images: median {median:F3} s (all: {string.Join(", ", times.Select(t => t.ToString("F3", CultureInfo.InvariantCulture)))})"));
             PeerFiles.WriteResult(result, p.GetValue(json));

@@ -12,7 +12,6 @@ internal static class Program
         root.Subcommands.Add(ScoreThroughput.Create());
         root.Subcommands.Add(Ceiling.Create());
         root.Subcommands.Add(DataOpen.Create());
-        root.Subcommands.Add(CReluPoolKernel.Create());
         return root.Parse(args).Invoke();
     }
 }

@@ -3,7 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Ml.BatchNorm.Data;
 using Ml.BatchNorm.Engine;
-using Ml.BatchNorm.Interop;
+using Ml.BatchNorm.Runtime;
 
 namespace Ml.BatchNorm.Bench;
 
@@ -35,7 +35,7 @@ internal static class ScoreThroughput
         {
             var result = Run(p.GetValue(data)!, p.GetValue(model)!, p.GetValue(batch), p.GetValue(threads), p.GetValue(warmup), p.GetValue(latencySamples), p.GetValue(seed), p.GetValue(exportInit), p.GetValue(through) == "engine");
             string latency = result.LatencyMs is { } l ? string.Create(CultureInfo.InvariantCulture, $", latency p50 {l.P50:F3} ms p99 {l.P99:F3} ms (through {p.GetValue(through)})") : "";
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ml.batchnorm {result.Model} score batch {result.BatchSize} threads torch={result.TorchThreads} blas={result.BlasThreads}: {result.ImagesPerSecond:F0} images/s{latency}"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ml.batchnorm {result.Model} score batch {result.BatchSize} threads torch={result.TorchThreads} interop={result.InteropThreads}: {result.ImagesPerSecond:F0} images/s{latency}"));
             PeerFiles.WriteResult(result, p.GetValue(json));
 
             return 0;
@@ -45,7 +45,7 @@ internal static class ScoreThroughput
 
     private static ThroughputResult Run(string folder, string model, int batchSize, int threads, int warmup, int latencySamples, ulong seed, string? exportInit, bool throughEngine)
     {
-        NativeRuntime.SetThreads(threads);
+        TorchThreads.Apply(threads);
         var test = IdxDataFolder.Open(folder).LoadTest();
         if (batchSize == 1)
         {
@@ -93,7 +93,7 @@ internal static class ScoreThroughput
         }
 
         double seconds = times.Sum();
-        var (torch, blas) = NativeRuntime.ThreadsInEffect();
+        int torch = TorchSharp.torch.get_num_threads(), blas = TorchSharp.torch.get_num_interop_threads();
         Latency? latency = null;
         if (batchSize == 1)
         {
@@ -102,7 +102,7 @@ internal static class ScoreThroughput
         }
 
         return new ThroughputResult("ml.batchnorm", model, batchSize, torch, blas, times.Count, seconds, n / seconds, LatencyMs: latency,
-            FlopsPerImage: FlopCount.ForwardPerImage(PeerFiles.Spec(model)), InstructionSet: KernelOptions.InstructionSetName(), KernelPath: KernelOptions.KernelPathName(),
+            FlopsPerImage: FlopCount.ForwardPerImage(PeerFiles.Spec(model)), InstructionSet: Ml.BatchNorm.Engine.Kernels.InstructionSets.Current.ToString().ToLowerInvariant(), KernelPath: "fused",
             PeakRssMb: PeakMemory.ResidentMegabytes());
     }
 
