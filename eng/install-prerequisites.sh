@@ -1,15 +1,12 @@
 #!/usr/bin/env bash
-# Installs the Debian packages Ml.BatchNorm needs (idempotent, quiet). Needs root or sudo.
-#   libtorch-dev           the engine (CPU, oneDNN) and its CMake config
-#   libopenblas0-pthread   fast matrix products for libtorch (the reference BLAS is ~3x slower)
-#   cmake g++              building the native bridge
+# Installs the Debian packages Ml.BatchNorm's tests and benchmarks need (idempotent, quiet). Needs root
+# or sudo. The engine itself (TorchSharp, libtorch) comes from NuGet: no compiler, no libtorch from apt.
 #   dataset-fashion-mnist  the default training data, /usr/share/datasets/fashion-mnist
-#   python3-torch          the PyTorch peer used by the benchmarks (same libtorch)
-#   libopencv-imgcodecs-dev libopencv-imgproc-dev   PNG/JPEG decoding and resizing
-#   libdnnl-dev            oneDNN headers: the dense layers' matrix products (libtorch's own oneDNN)
+#   python3-torch          the PyTorch peer used by the benchmarks
+#   python3-onnx           an independent checker of exported ONNX graphs
+#   python3-opencv         an independent runtime for exported ONNX graphs (cv2.dnn)
 set -euo pipefail
-packages=(libtorch-dev libopenblas0-pthread cmake g++ dataset-fashion-mnist python3-torch
-          libopencv-imgcodecs-dev libopencv-imgproc-dev libdnnl-dev)
+packages=(dataset-fashion-mnist python3-torch python3-onnx python3-opencv)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -33,7 +33,8 @@ internal static class DataOpen
             }
 
             double median = times.Order().ElementAt(times.Count / 2);
-            int torch = TorchSharp.torch.get_num_threads(), blas = TorchSharp.torch.get_num_interop_threads();
+            var counts = TorchThreads.Apply(0);
+            var (torch, blas) = (counts.IntraOp, counts.InterOp);
             var result = new ThroughputResult("ml.batchnorm", "data-open", count, torch, blas, times.Count, median, count / median);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ml.batchnorm data-open {count} images: median {median:F3} s (all: {string.Join(", ", times.Select(t => t.ToString("F3", CultureInfo.InvariantCulture)))})"));
             PeerFiles.WriteResult(result, p.GetValue(json));

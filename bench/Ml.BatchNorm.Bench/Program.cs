@@ -10,8 +10,9 @@ internal static class Program
         var root = new RootCommand("Ml.BatchNorm benchmarks (C# side).");
         root.Subcommands.Add(TrainThroughput.Create());
         root.Subcommands.Add(ScoreThroughput.Create());
-        root.Subcommands.Add(Ceiling.Create());
         root.Subcommands.Add(DataOpen.Create());
+        root.Subcommands.Add(AllocatorTraining.Create());
+        root.Subcommands.Add(Ceiling.Create());
         return root.Parse(args).Invoke();
     }
 }

@@ -45,7 +45,7 @@ internal static class ScoreThroughput
 
     private static ThroughputResult Run(string folder, string model, int batchSize, int threads, int warmup, int latencySamples, ulong seed, string? exportInit, bool throughEngine)
     {
-        TorchThreads.Apply(threads);
+        var counts = TorchThreads.Apply(threads);
         var test = IdxDataFolder.Open(folder).LoadTest();
         if (batchSize == 1)
         {
@@ -93,7 +93,7 @@ internal static class ScoreThroughput
         }
 
         double seconds = times.Sum();
-        int torch = TorchSharp.torch.get_num_threads(), blas = TorchSharp.torch.get_num_interop_threads();
+        var (torch, blas) = (counts.IntraOp, counts.InterOp);
         Latency? latency = null;
         if (batchSize == 1)
         {
@@ -102,7 +102,7 @@ internal static class ScoreThroughput
         }
 
         return new ThroughputResult("ml.batchnorm", model, batchSize, torch, blas, times.Count, seconds, n / seconds, LatencyMs: latency,
-            FlopsPerImage: FlopCount.ForwardPerImage(PeerFiles.Spec(model)), InstructionSet: Ml.BatchNorm.Engine.Kernels.InstructionSets.Current.ToString().ToLowerInvariant(), KernelPath: "fused",
+            FlopsPerImage: FlopCount.ForwardPerImage(PeerFiles.Spec(model)),
             PeakRssMb: PeakMemory.ResidentMegabytes());
     }
 

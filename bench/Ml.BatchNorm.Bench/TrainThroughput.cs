@@ -35,7 +35,7 @@ internal static class TrainThroughput
         var command = new Command("train-throughput", "Images/s of training steps (Adam 1e-3), and the peak resident memory.") { data, model, batch, threads, steps, warmup, seed, json, isa, path, side };
         command.SetAction(p =>
         {
-            bool allocator = Allocator.Apply();
+            bool allocator = ProcessAllocator.Configure(AllocatorMode.KeepLargeBlocks).Applied;
             var counts = TorchThreads.Apply(p.GetValue(threads));
             var (kernelPath, forced) = KernelOptions.Apply(p.GetValue(isa)!, p.GetValue(path)!);
             using (forced)

@@ -41,6 +41,7 @@ internal static class TrainCommand
         var seed = new Option<ulong>("--seed") { Description = "Seed for weights, data order and dropout.", DefaultValueFactory = _ => 1 };
         var threads = DataOptions.Threads();
         var device = DataOptions.Device();
+        var leaveAllocator = new Option<bool>("--leave-allocator") { Description = "Leave glibc's allocator as it is (by default training keeps large blocks in the heap through mallopt; process-wide)." };
         var restart = new Option<bool>("--restart") { Description = "Ignore an existing checkpoint and start over." };
         var checkpoint = new Option<string?>("--checkpoint") { Description = "Checkpoint file (default: the model path + '.checkpoint'); an existing one is resumed." };
         var checkpointEvery = new Option<int?>("--checkpoint-every") { Description = "Steps between checkpoints (default 100)." };
@@ -53,7 +54,7 @@ internal static class TrainCommand
 
         var command = new Command("train", "Train the seed's batch-normalized CNN, show progress, print test metrics and save the model.")
         {
-            data, model, recipe, epochs, iterations, batchSize, noBatchNorm, decay, learningRate, learningRateDecay, learningRateDecaySteps, optimizer, keepProbability, seed, threads, device,
+            data, model, recipe, epochs, iterations, batchSize, noBatchNorm, decay, learningRate, learningRateDecay, learningRateDecaySteps, optimizer, keepProbability, seed, threads, device, leaveAllocator,
             restart, checkpoint, checkpointEvery, evaluateEvery, trainRows, testRows, classes, lastBatch,
         };
         DataOptions.EpochsOrIterations(command, epochs, iterations);
@@ -92,6 +93,7 @@ internal static class TrainCommand
                 Seed = parse.GetValue(seed),
                 Threads = parse.GetValue(threads),
                 Device = parse.GetValue(device)!,
+                Allocator = parse.GetValue(leaveAllocator) ? AllocatorMode.LeaveAlone : AllocatorMode.KeepLargeBlocks,
                 Restart = parse.GetValue(restart),
                 CheckpointPath = parse.GetValue(checkpoint) ?? modelPath + ".checkpoint",
                 CheckpointEvery = parse.GetValue(checkpointEvery) ?? options.CheckpointEvery,
@@ -117,8 +119,9 @@ internal static class TrainCommand
         var console = AnsiConsole.Console;
         var trainer = new Trainer(spec, options);
         var threads = TorchThreads.Apply(options.Threads);
+        var allocator = ProcessAllocator.Configure(options.Allocator);
         console.MarkupLine($"[bold]mlbn train[/]: {Markup.Escape(networkName)} on {train.Count} training / {test.Count} test images from {Markup.Escape(Path.GetDirectoryName(train.Source) ?? train.Source)}");
-        console.MarkupLine($"  optimizer {options.Optimizer} lr {options.LearningRate} batch {options.BatchSize} {(options.Iterations is long i ? $"{i} iterations" : $"{options.Epochs ?? TrainingOptions.DefaultEpochs} epochs")} seed {options.Seed} device {Markup.Escape(options.Device)} {threads}");
+        console.MarkupLine($"  optimizer {options.Optimizer} lr {options.LearningRate} batch {options.BatchSize} {(options.Iterations is long i ? $"{i} iterations" : $"{options.Epochs ?? TrainingOptions.DefaultEpochs} epochs")} seed {options.Seed} device {Markup.Escape(options.Device)} {Markup.Escape(threads.ToString())}; allocator: {Markup.Escape(allocator.ToString())}");
         if (options.CheckpointPath is { } cp && File.Exists(cp) && !options.Restart)
         {
             console.MarkupLine($"  resuming from checkpoint {Markup.Escape(cp)}");

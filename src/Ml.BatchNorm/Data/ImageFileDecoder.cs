@@ -2,7 +2,6 @@ using Microsoft.ML.Data;
 using MLContext = Microsoft.ML.MLContext;
 using MlChain = Microsoft.ML.Data.EstimatorChain<Microsoft.ML.ITransformer>;
 using MlEstimator = Microsoft.ML.IEstimator<Microsoft.ML.ITransformer>;
-using MlImageType = Microsoft.ML.Transforms.Image.ImageDataViewType;
 using ResizingKind = Microsoft.ML.Transforms.Image.ImageResizingEstimator.ResizingKind;
 
 namespace Ml.BatchNorm.Data;
@@ -120,46 +119,54 @@ internal static class ImageFileDecoder
         return bgra;
     }
 
-    // Runs one ML.NET image transform on one in-memory image and reads back its BGR (or first-channel) bytes.
+    // Runs ML.NET's LoadImages and one image transform on one image. ML.NET's views take images from files,
+    // not from memory, so an in-memory image goes through a lossless temporary PNG.
     private static Ml.BatchNorm.Data.ImageValue Transform(Ml.BatchNorm.Data.ImageValue image, int height, int width, Func<MLContext, MlChain, MlEstimator> build, int channels)
     {
-        var ml = new MLContext(seed: 0);
-        using var source = MLImage.CreateFromPixels(image.Width, image.Height, MLPixelFormat.Bgra32, ToBgra(image.Pixels, image.Channels));
-        var data = ml.Data.LoadFromEnumerable<ImageRow>([new ImageRow { Image = source }], SchemaFor(image.Height, image.Width));
-        var model = build(ml, new MlChain()).Fit(data);
-        var output = model.Transform(data);
-        using var cursor = output.GetRowCursor(output.Schema);
-        var getter = cursor.GetGetter<MLImage>(output.Schema["Image"]);
-        MLImage result = null!;
-        cursor.MoveNext();
-        getter(ref result);
-        using (result)
+        string folder = Directory.CreateTempSubdirectory("mlbn-image-").FullName;
+        try
         {
-            byte[] bgr = result!.GetBGRPixels;
-            if (channels == 3)
+            string path = Path.Combine(folder, "image.png");
+            using (var source = MLImage.CreateFromPixels(image.Width, image.Height, MLPixelFormat.Bgra32, ToBgra(image.Pixels, image.Channels)))
             {
-                return new Ml.BatchNorm.Data.ImageValue(bgr, height, width, 3);
+                source.Save(path);
             }
 
-            var grey = new byte[height * width];
-            for (int i = 0; i < grey.Length; i++)
+            var ml = new MLContext(seed: 0);
+            var data = ml.Data.LoadFromEnumerable([new ImageRow { Path = path }]);
+            var load = Microsoft.ML.ImageEstimatorsCatalog.LoadImages(ml.Transforms, "Image", null, nameof(ImageRow.Path));
+            var model = build(ml, new MlChain().Append<Microsoft.ML.ITransformer>(load)).Fit(data);
+            var output = model.Transform(data);
+            using var cursor = output.GetRowCursor(output.Schema);
+            var getter = cursor.GetGetter<MLImage>(output.Schema["Image"]);
+            MLImage result = null!;
+            cursor.MoveNext();
+            getter(ref result);
+            using (result)
             {
-                grey[i] = bgr[3 * i];
-            }
+                byte[] bgr = result.GetBGRPixels;
+                if (channels == 3)
+                {
+                    return new Ml.BatchNorm.Data.ImageValue(bgr, height, width, 3);
+                }
 
-            return new Ml.BatchNorm.Data.ImageValue(grey, height, width, 1);
+                var grey = new byte[height * width];
+                for (int i = 0; i < grey.Length; i++)
+                {
+                    grey[i] = bgr[3 * i];
+                }
+
+                return new Ml.BatchNorm.Data.ImageValue(grey, height, width, 1);
+            }
         }
-    }
-
-    private static Microsoft.ML.Data.SchemaDefinition SchemaFor(int height, int width)
-    {
-        var schema = Microsoft.ML.Data.SchemaDefinition.Create(typeof(ImageRow));
-        schema[nameof(ImageRow.Image)].ColumnType = new MlImageType(height, width);
-        return schema;
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
     }
 
     private sealed class ImageRow
     {
-        public MLImage? Image { get; set; }
+        public string Path { get; set; } = "";
     }
 }

@@ -30,7 +30,7 @@ public sealed partial class Network : IDisposable
         Spec = spec;
         Device = device;
         TorchRuntime.EnsureLoaded();
-        _device = TorchDevice.Parse(device);
+        _device = DeviceOption.Parse(device, nameof(device));
         _module = new SpecModule(spec, seed);
         if (_device.type != DeviceType.CPU)
         {

@@ -10,6 +10,12 @@ namespace Ml.BatchNorm.Engine;
 /// mini-batches, the configured optimizer and schedule, periodic inference-mode evaluation, and
 /// checkpoints from which an interrupted run resumes exactly.
 /// </summary>
+/// <remarks>
+/// Concurrent trainings in one process are supported: each network draws its weights and dropout masks
+/// from its own generators (never libtorch's global one), so two trainings on two threads give the
+/// weights each gives alone. libtorch's thread counts are process-wide: <see cref="TrainingOptions.Threads"/>
+/// of the training that started last applies to both (results are bit-identical for the same seed, data and thread count).
+/// </remarks>
 public sealed class Trainer
 {
     private const int EvaluationBatch = 1000;
@@ -62,7 +68,9 @@ public sealed class Trainer
         }
 
         Runtime.TorchThreads.Apply(Options.Threads);
-        TorchDevice.Parse(Options.Device);
+        Runtime.DeviceOption.Parse(Options.Device, nameof(Options.Device));
+        // Before training allocates: glibc's mmap threshold then keeps the large activations in the heap.
+        Runtime.ProcessAllocator.Configure(Options.Allocator);
         var batches = Batches(train);
         long totalSteps = TotalSteps(batches);
         var fingerprint = Options.Fingerprint();

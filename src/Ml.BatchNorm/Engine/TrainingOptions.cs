@@ -73,6 +73,13 @@ public sealed record TrainingOptions
     /// </summary>
     public Kernels.KernelPath KernelPath { get; init; } = Kernels.KernelPath.Fused;
 
+    /// <summary>
+    /// What training does to glibc's allocator (process-wide): <see cref="Runtime.AllocatorMode.KeepLargeBlocks"/>
+    /// (default) keeps multi-megabyte blocks in the heap instead of mapping and unmapping them every step;
+    /// <see cref="Runtime.AllocatorMode.LeaveAlone"/> leaves the process's allocator as it is.
+    /// </summary>
+    public Runtime.AllocatorMode Allocator { get; init; } = Runtime.AllocatorMode.KeepLargeBlocks;
+
     /// <summary>Report training-batch and test metrics (inference mode) every this many steps; 0 turns it off. Default 100.</summary>
     public int EvaluateEvery { get; init; } = 100;
 

@@ -26,6 +26,8 @@ public static class TorchRuntime
     /// <summary>
     /// Loads TorchSharp's native library, patching a copy when the system's C++ runtime requires it, and
     /// runs one tensor operation to prove it works. Idempotent and thread-safe; the first call does the work.
+    /// It must run before anything touches <c>TorchSharp.torch</c>: TorchSharp's type initializer loads the
+    /// native library once, and if that fails it stays failed for the rest of the process.
     /// </summary>
     /// <returns>Which file was loaded.</returns>
     /// <exception cref="InvalidOperationException">The library cannot be loaded; the message says why and what to do.</exception>
@@ -36,7 +38,18 @@ public static class TorchRuntime
             if (loaded is null)
             {
                 var report = OperatingSystem.IsLinux() ? LoadOnLinux() : new TorchLoadReport(null, null);
-                Smoke();
+                try
+                {
+                    Smoke();
+                }
+                catch (TypeInitializationException e)
+                {
+                    throw new InvalidOperationException(
+                        $"TorchSharp failed to initialize ({report}): {e.InnerException?.Message ?? e.Message} "
+                        + "If TorchSharp was used before TorchRuntime.EnsureLoaded() in this process, call EnsureLoaded() first.",
+                        e);
+                }
+
                 loaded = report;
             }
 
@@ -76,9 +89,8 @@ public static class TorchRuntime
 
     private static TorchLoadReport LoadPatchedCopy(string original, string? assemblyFolder, DllNotFoundException loadError)
     {
-        byte[] image = File.ReadAllBytes(original);
-        var patch = WeakVersionPatch.Apply(image, original);
-        if (patch.PatchedImage is null)
+        var (copy, patch) = PatchedCopy.Create(original);
+        if (copy is null)
         {
             Trace.TraceWarning(patch.Message);
             throw new InvalidOperationException(
@@ -86,7 +98,6 @@ public static class TorchRuntime
                 loadError);
         }
 
-        string copy = PatchedLibraryCache.Store(image, patch.PatchedImage, LibraryFileName);
         string originalFolder = Path.GetDirectoryName(original)!;
         foreach (string dependency in Dependencies)
         {

@@ -1,4 +1,4 @@
-using Ml.BatchNorm.Interop;
+using Ml.BatchNorm.Data;
 
 namespace Ml.BatchNorm.Tests.Data;
 
@@ -60,9 +60,9 @@ public sealed class ImageFileDecoderTests
         File.WriteAllBytes(corrupt, [0x89, 0x50, 0x4E, 0x47, 1, 2, 3, 4, 5]);
         var output = new float[28 * 28];
 
-        var e1 = Assert.ThrowsExactly<NativeException>(() => ImageFileDecoder.ReadGray(missing, 28, 28, output));
+        var e1 = Assert.ThrowsExactly<FileNotFoundException>(() => ImageFileDecoder.ReadGray(missing, 28, 28, output));
         StringAssert.Contains(e1.Message, missing);
-        var e2 = Assert.ThrowsExactly<NativeException>(() => ImageFileDecoder.ReadGray(corrupt, 28, 28, output));
+        var e2 = Assert.ThrowsExactly<InvalidDataException>(() => ImageFileDecoder.ReadGray(corrupt, 28, 28, output));
         StringAssert.Contains(e2.Message, corrupt);
     }
 }

@@ -1,5 +1,4 @@
 using Ml.BatchNorm.Engine;
-using Ml.BatchNorm.Interop;
 
 namespace Ml.BatchNorm.Tests.Engine;
 
@@ -9,14 +8,16 @@ public sealed class BatchNormFoldingTests
 {
     private const double Tolerance = 1e-5;
 
-    [TestCleanup]
-    public void RestoreDefault() => NativeRuntime.SetKernelPath(KernelPath.Fused);
+    // Plain: every batch norm its own layer for this call (the reference); Fused: folding as the network allows.
+    private enum KernelPath { Fused, Plain }
 
     private static float[] Logits(Network network, float[] input, int batch, KernelPath path)
     {
-        NativeRuntime.SetKernelPath(path);
+        bool allowed = network.AllowBatchNormFolding;
+        network.AllowBatchNormFolding = allowed && path == KernelPath.Fused;
         var output = new float[batch * network.OutputSize];
         network.Forward(input, batch, training: false, step: 0, output);
+        network.AllowBatchNormFolding = allowed;
         return output;
     }
 
@@ -24,7 +25,7 @@ public sealed class BatchNormFoldingTests
     {
         var spec = SeedNetworks.Model1(options);
         var network = new Network(spec, seed: 12);
-        network.SetOptimizer(NativeOptimizerKind.Adam, 0.9, 0.999, 1e-8, 0, 0, nesterov: false);
+        network.SetOptimizer(OptimizerKind.Adam, 0.9, 0.999, 1e-8, 0, 0, nesterov: false);
         var input = BatchNormReference.RandomInput(16 * 784, seed: 2, offset: 0.4, scale: 0.4);
         var labels = Enumerable.Range(0, 16).Select(i => (long)(i % 10)).ToArray();
         for (int step = 0; step < 5; step++)
@@ -68,7 +69,6 @@ public sealed class BatchNormFoldingTests
         var plain = Logits(network, input, 4, KernelPath.Plain);
         Assert.IsGreaterThan(1e-3, BatchNormReference.RelativeError(after, before.Select(v => (double)v).ToArray()), "the new statistics must change the output");
         Assert.IsLessThan(Tolerance, BatchNormReference.RelativeError(after, plain.Select(v => (double)v).ToArray()));
-        NativeRuntime.SetKernelPath(KernelPath.Fused);
         Assert.IsTrue(network.IsBatchNormFolded);
 
         // A training step changes weights and statistics: scoring afterwards must follow.
@@ -79,14 +79,12 @@ public sealed class BatchNormFoldingTests
     }
 
     [TestMethod]
-    public void NetworksWithoutBatchNormAndThePlainPathDoNotFold()
+    public void NetworksWithoutBatchNormDoNotFold()
     {
         using var model2 = new Network(SeedNetworks.Model2());
         Assert.IsFalse(model2.IsBatchNormFolded);
         using var model1 = new Network(SeedNetworks.Model1());
         Assert.IsTrue(model1.IsBatchNormFolded);
-        NativeRuntime.SetKernelPath(KernelPath.Plain);
-        Assert.IsFalse(model1.IsBatchNormFolded);
     }
 
     [TestMethod]
@@ -102,7 +100,6 @@ public sealed class BatchNormFoldingTests
         Assert.IsFalse(network.IsBatchNormFolded);
         var unfolded = Logits(network, input, 5, KernelPath.Fused);
         var plain = Logits(network, input, 5, KernelPath.Plain);
-        NativeRuntime.SetKernelPath(KernelPath.Fused);
         Assert.IsGreaterThan(0, BatchNormReference.RelativeError(unfolded, folded.Select(v => (double)v).ToArray()), "the unfolded path computes differently");
         Assert.IsLessThan(Tolerance, BatchNormReference.RelativeError(unfolded, folded.Select(v => (double)v).ToArray()));
         Assert.IsLessThan(Tolerance, BatchNormReference.RelativeError(unfolded, plain.Select(v => (double)v).ToArray()));

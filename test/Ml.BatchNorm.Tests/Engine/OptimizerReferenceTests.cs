@@ -1,5 +1,4 @@
 using Ml.BatchNorm.Engine;
-using Ml.BatchNorm.Interop;
 
 namespace Ml.BatchNorm.Tests.Engine;
 
@@ -12,14 +11,14 @@ public sealed class OptimizerReferenceTests
     private static readonly long[] Y = [0, 1, 1, 0];
 
     [TestMethod]
-    [DataRow((int)NativeOptimizerKind.Sgd, 0.9, 0.0)]
-    [DataRow((int)NativeOptimizerKind.Sgd, 0.0, 0.0)]
-    [DataRow((int)NativeOptimizerKind.Adagrad, 0.0, 0.0)]
-    [DataRow((int)NativeOptimizerKind.Adam, 0.9, 0.999)]
-    [DataRow((int)NativeOptimizerKind.Adam, 0.5, 0.9)]
+    [DataRow((int)OptimizerKind.Sgd, 0.9, 0.0)]
+    [DataRow((int)OptimizerKind.Sgd, 0.0, 0.0)]
+    [DataRow((int)OptimizerKind.Adagrad, 0.0, 0.0)]
+    [DataRow((int)OptimizerKind.Adam, 0.9, 0.999)]
+    [DataRow((int)OptimizerKind.Adam, 0.5, 0.9)]
     public void ThreeStepsMatchTheFloat64Formula(int optimizer, double beta1, double beta2)
     {
-        var kind = (NativeOptimizerKind)optimizer;
+        var kind = (OptimizerKind)optimizer;
         const double lr = 0.1, epsilon = 1e-8, initialAccumulator = 0.1;
         var spec = new NetworkSpec(1, 1, Inputs, [new FlattenLayer(), new DenseLayer(Classes, UseBias: true)]);
         using var network = new Network(spec, seed: 3);
@@ -27,7 +26,7 @@ public sealed class OptimizerReferenceTests
         double[] parameters = [.. network.ReadTensor("1.weight").Select(v => (double)v), .. network.ReadTensor("1.bias").Select(v => (double)v)];
         var slot1 = new double[parameters.Length];
         var slot2 = new double[parameters.Length];
-        if (kind == NativeOptimizerKind.Adagrad)
+        if (kind == OptimizerKind.Adagrad)
         {
             Array.Fill(slot1, initialAccumulator);
         }
@@ -40,15 +39,15 @@ public sealed class OptimizerReferenceTests
             {
                 switch (kind)
                 {
-                    case NativeOptimizerKind.Sgd:
+                    case OptimizerKind.Sgd:
                         slot1[i] = (beta1 * slot1[i]) + g[i];
                         parameters[i] -= lr * (beta1 == 0 ? g[i] : slot1[i]);
                         break;
-                    case NativeOptimizerKind.Adagrad:
+                    case OptimizerKind.Adagrad:
                         slot1[i] += g[i] * g[i];
                         parameters[i] -= lr * g[i] / (Math.Sqrt(slot1[i]) + epsilon);
                         break;
-                    case NativeOptimizerKind.Adam:
+                    case OptimizerKind.Adam:
                         slot1[i] = (beta1 * slot1[i]) + ((1 - beta1) * g[i]);
                         slot2[i] = (beta2 * slot2[i]) + ((1 - beta2) * g[i] * g[i]);
                         double mHat = slot1[i] / (1 - Math.Pow(beta1, step + 1));

@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 using Google.Protobuf;
-using Ml.BatchNorm.Files;
+
 
 namespace Ml.BatchNorm.Tests.Files;
 

@@ -1,5 +1,4 @@
 using Ml.BatchNorm.Data;
-using Ml.BatchNorm.Interop;
 using Ml.BatchNorm.Pipeline;
 
 namespace Ml.BatchNorm.Tests.Pipeline;
@@ -116,7 +115,7 @@ public sealed class ImageTransformTests
         var ctx = new MlBnContext(seed: 1);
         var data = ctx.Data.LoadFromEnumerable(new List<ImageRow> { new() { ImagePath = "no-such-image.png" } });
         var output = ImagePipeline(ctx, "nowhere").Fit(data).Transform(data);
-        var error = Assert.ThrowsExactly<NativeException>(() => ColumnReader.Vectors(output, "Image"));
+        var error = Assert.ThrowsExactly<FileNotFoundException>(() => ColumnReader.Vectors(output, "Image"));
         StringAssert.Contains(error.Message, "no-such-image.png");
     }
 
