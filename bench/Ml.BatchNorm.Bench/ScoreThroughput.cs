@@ -36,7 +36,7 @@ internal static class ScoreThroughput
         {
             var result = Run(p.GetValue(data)!, p.GetValue(model)!, p.GetValue(batch), p.GetValue(threads), p.GetValue(warmup), p.GetValue(latencySamples), p.GetValue(seed), p.GetValue(exportInit), p.GetValue(through) == "engine");
             string latency = result.LatencyMs is { } l ? string.Create(CultureInfo.InvariantCulture, $", latency p50 {l.P50:F3} ms p99 {l.P99:F3} ms (through {p.GetValue(through)})") : "";
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ml.batchnorm {result.Model} score batch {result.BatchSize} threads torch={result.TorchThreads} interop={result.BlasThreads}: {result.ImagesPerSecond:F0} images/s{latency}"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ml.batchnorm {result.Model} score batch {result.BatchSize} threads torch={result.TorchThreads} interop={result.InteropThreads}: {result.ImagesPerSecond:F0} images/s{latency}"));
             PeerFiles.WriteResult(result, p.GetValue(json));
 
             return 0;

@@ -8,7 +8,7 @@ internal sealed record ThroughputResult(
     [property: JsonPropertyName("model")] string Model,
     [property: JsonPropertyName("batch_size")] int BatchSize,
     [property: JsonPropertyName("torch_threads")] int TorchThreads,
-    [property: JsonPropertyName("blas_threads")] int BlasThreads,
+    [property: JsonPropertyName("interop_threads")] int InteropThreads,
     [property: JsonPropertyName("steps")] int Steps,
     [property: JsonPropertyName("seconds")] double Seconds,
     [property: JsonPropertyName("images_per_second")] double ImagesPerSecond,

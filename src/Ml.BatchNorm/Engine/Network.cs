@@ -131,7 +131,15 @@ public sealed partial class Network : IDisposable
         ObjectDisposedException.ThrowIf(_disposed, this);
         _optimizer?.Dispose();
         _optimizer = new ParameterOptimizer(options, TrainableParameters());
+        _module.Context.KernelPath = options.KernelPath;
         _tensorCache = null;
+    }
+
+    /// <summary>Whether CReLU and CReLU + max-pool run as C# kernels or as plain TorchSharp operators (set from the training options).</summary>
+    internal Kernels.KernelPath KernelPath
+    {
+        get => _module.Context.KernelPath;
+        set => _module.Context.KernelPath = value;
     }
 
     /// <summary>Sets up the optimizer from its hyper-parameters (momentum is <paramref name="beta1"/> for SGD).</summary>

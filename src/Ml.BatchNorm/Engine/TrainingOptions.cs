@@ -67,6 +67,13 @@ public sealed record TrainingOptions
     public int Threads { get; init; }
 
     /// <summary>
+    /// How CReLU, CReLU + max-pool and the optimizer update run: C# SIMD kernels (<see cref="Kernels.KernelPath.Fused"/>,
+    /// the default) or the plain TorchSharp operators (<see cref="Kernels.KernelPath.Plain"/>, the reference).
+    /// Both compute the same function; results agree to float32 rounding.
+    /// </summary>
+    public Kernels.KernelPath KernelPath { get; init; } = Kernels.KernelPath.Fused;
+
+    /// <summary>
     /// What training does to glibc's allocator (process-wide): <see cref="Runtime.AllocatorMode.KeepLargeBlocks"/>
     /// (default) keeps multi-megabyte blocks in the heap instead of mapping and unmapping them every step;
     /// <see cref="Runtime.AllocatorMode.LeaveAlone"/> leaves the process's allocator as it is.

@@ -1,13 +1,19 @@
+using Ml.BatchNorm.Engine.Kernels;
 using TorchSharp;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
 
 namespace Ml.BatchNorm.Engine.Layers;
 
-/// <summary>Concatenated ReLU: concat(relu(x), relu(-x)) along channels (features), doubling them.</summary>
-internal sealed class CRelu(string name) : nn.Module<Tensor, Tensor>(name)
+/// <summary>
+/// Concatenated ReLU: concat(relu(x), relu(-x)) along channels (features), doubling them; a C# kernel on
+/// the fused path, the TorchSharp operators on the plain one.
+/// </summary>
+internal sealed class CRelu(string name, ForwardContext context) : nn.Module<Tensor, Tensor>(name)
 {
-    public override Tensor forward(Tensor x) => F.relu(cat([x, x.neg()], 1));
+    public override Tensor forward(Tensor x) => context.KernelPath == KernelPath.Fused && TensorMemory.IsKernelReady(x)
+        ? CReluFunction.apply(x, InstructionSets.Current)
+        : F.relu(cat([x, x.neg()], 1));
 }
 
 /// <summary>Rectified linear unit.</summary>

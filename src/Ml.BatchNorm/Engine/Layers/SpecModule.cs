@@ -1,3 +1,4 @@
+using Ml.BatchNorm.Engine.Kernels;
 using Ml.BatchNorm.Engine.Modules;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -37,9 +38,16 @@ internal sealed class SpecModule : nn.Module<Tensor, Tensor>
 
     public override Tensor forward(Tensor x)
     {
-        foreach (var layer in _layers)
+        for (int i = 0; i < _layers.Length; i++)
         {
-            x = layer.call(x);
+            if (CReluPoolLayers.Fuses(Context.KernelPath, _layers, i, x))
+            {
+                x = CReluPoolFunction.apply(x, InstructionSets.Current);
+                i++; // the pool is inside the fused kernel
+                continue;
+            }
+
+            x = _layers[i].call(x);
         }
 
         return x;
@@ -81,7 +89,7 @@ internal sealed class SpecModule : nn.Module<Tensor, Tensor>
             case BatchNormLayer b:
                 return (new BatchNormalization(checked((int)shape[0]), b.Options, i), shape);
             case CReluLayer:
-                return (new CRelu(name), [shape[0] * 2, .. shape[1..]]);
+                return (new CRelu(name, Context), [shape[0] * 2, .. shape[1..]]);
             case ReluLayer:
                 return (new Relu(name), shape);
             case MaxPoolLayer p:

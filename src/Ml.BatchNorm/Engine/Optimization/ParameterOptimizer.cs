@@ -1,3 +1,4 @@
+using Ml.BatchNorm.Engine.Kernels;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -15,6 +16,7 @@ internal sealed class ParameterOptimizer : IDisposable
     private readonly OptimizerKind _kind;
     private readonly double _beta1, _beta2, _epsilon, _weightDecay;
     private readonly bool _nesterov;
+    private readonly KernelPath _path;
     private readonly (string Name, Tensor Parameter)[] _parameters;
     private readonly Tensor?[] _slot1;
     private readonly Tensor?[] _slot2;
@@ -27,6 +29,7 @@ internal sealed class ParameterOptimizer : IDisposable
         _epsilon = o.EffectiveOptimizerEpsilon;
         _weightDecay = o.WeightDecay;
         _nesterov = o.Optimizer == OptimizerKind.Sgd && o.Nesterov;
+        _path = o.KernelPath;
         _parameters = parameters.ToArray();
         _slot1 = new Tensor?[_parameters.Length];
         _slot2 = new Tensor?[_parameters.Length];
@@ -84,6 +87,12 @@ internal sealed class ParameterOptimizer : IDisposable
             var g = p.grad;
             if (g is null)
             {
+                continue;
+            }
+
+            if (_path == KernelPath.Fused && FusedUpdate.Applies(p, g))
+            {
+                FusedUpdate.Run(_kind, p, g, _slot1[k], _slot2[k], new(learningRate, step, _beta1, _beta2, _epsilon, _weightDecay, _nesterov));
                 continue;
             }
 

@@ -1,0 +1,199 @@
+using System.Runtime.Intrinsics;
+
+namespace Ml.BatchNorm.Engine.Kernels;
+
+/// <summary>
+/// CReLU followed by a 2x2, stride-2 max-pool over NCHW float planes, pooling first:
+/// maxpool(relu(cat(x, -x))) = cat(relu(maxpool(x)), relu(-minpool(x))), exactly. A partial window at an odd
+/// edge is dropped (max_pool2d's floor). The backward pass sends each window's gradient to the element
+/// max_pool2d would pick: the first maximum (minimum for the negative half) in row-major order.
+/// </summary>
+internal static unsafe class CReluPoolKernel
+{
+    /// <summary>
+    /// Planes [<paramref name="first"/>, <paramref name="end"/>) of x (planes × h × w, plane = n·C + c) into
+    /// y (N × 2C × h/2 × w/2).
+    /// </summary>
+    public static void Forward(float* x, float* y, int channels, int h, int w, int first, int end, InstructionSet set)
+    {
+        int ho = h / 2, wo = w / 2;
+        for (int p = first; p < end; p++)
+        {
+            int n = p / channels, c = p % channels;
+            float* plane = x + ((long)p * h * w);
+            float* pos = y + ((((long)n * 2 * channels) + c) * ho * wo);
+            float* neg = pos + ((long)channels * ho * wo);
+            for (int i = 0; i < ho; i++)
+            {
+                float* top = plane + ((long)2 * i * w), bottom = top + w;
+                float* outPos = pos + ((long)i * wo), outNeg = neg + ((long)i * wo);
+                int j = 0;
+                if (set == InstructionSet.Avx512)
+                {
+                    for (; j + 16 <= wo; j += 16)
+                    {
+                        var (t0, t1) = Lanes.Split512(top + (2 * j));
+                        var (b0, b1) = Lanes.Split512(bottom + (2 * j));
+                        var max = Vector512.Max(Vector512.Max(t0, t1), Vector512.Max(b0, b1));
+                        var min = Vector512.Min(Vector512.Min(t0, t1), Vector512.Min(b0, b1));
+                        Vector512.Max(max, Vector512<float>.Zero).Store(outPos + j);
+                        Vector512.Max(-min, Vector512<float>.Zero).Store(outNeg + j);
+                    }
+                }
+
+                if (set >= InstructionSet.Avx2)
+                {
+                    for (; j + 8 <= wo; j += 8)
+                    {
+                        var (t0, t1) = Lanes.Split256(top + (2 * j));
+                        var (b0, b1) = Lanes.Split256(bottom + (2 * j));
+                        var max = Vector256.Max(Vector256.Max(t0, t1), Vector256.Max(b0, b1));
+                        var min = Vector256.Min(Vector256.Min(t0, t1), Vector256.Min(b0, b1));
+                        Vector256.Max(max, Vector256<float>.Zero).Store(outPos + j);
+                        Vector256.Max(-min, Vector256<float>.Zero).Store(outNeg + j);
+                    }
+                }
+
+                for (; j < wo; j++)
+                {
+                    float a = top[2 * j], b = top[(2 * j) + 1], d = bottom[2 * j], e = bottom[(2 * j) + 1];
+                    outPos[j] = MathF.Max(MathF.Max(MathF.Max(a, b), MathF.Max(d, e)), 0f);
+                    outNeg[j] = MathF.Max(-MathF.Min(MathF.Min(a, b), MathF.Min(d, e)), 0f);
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Gradient with respect to x for planes [<paramref name="first"/>, <paramref name="end"/>), given the
+    /// gradient g of y. Writes every element of each window; the rows and columns an odd edge drops are left
+    /// as they are (the caller zeroes them).
+    /// </summary>
+    public static void Backward(float* x, float* g, float* gx, int channels, int h, int w, int first, int end, InstructionSet set)
+    {
+        int ho = h / 2, wo = w / 2;
+        for (int p = first; p < end; p++)
+        {
+            int n = p / channels, c = p % channels;
+            long offset = (long)p * h * w;
+            float* gPos = g + ((((long)n * 2 * channels) + c) * ho * wo);
+            float* gNeg = gPos + ((long)channels * ho * wo);
+            for (int i = 0; i < ho; i++)
+            {
+                long row = offset + ((long)2 * i * w);
+                float* top = x + row, bottom = top + w;
+                float* gTop = gx + row, gBottom = gTop + w;
+                float* rowPos = gPos + ((long)i * wo), rowNeg = gNeg + ((long)i * wo);
+                int j = 0;
+                if (set == InstructionSet.Avx512)
+                {
+                    for (; j + 16 <= wo; j += 16)
+                    {
+                        Window512(top + (2 * j), bottom + (2 * j), Vector512.Load(rowPos + j), Vector512.Load(rowNeg + j), gTop + (2 * j), gBottom + (2 * j));
+                    }
+                }
+
+                if (set >= InstructionSet.Avx2)
+                {
+                    for (; j + 8 <= wo; j += 8)
+                    {
+                        Window256(top + (2 * j), bottom + (2 * j), Vector256.Load(rowPos + j), Vector256.Load(rowNeg + j), gTop + (2 * j), gBottom + (2 * j));
+                    }
+                }
+
+                for (; j < wo; j++)
+                {
+                    WindowScalar(top + (2 * j), bottom + (2 * j), rowPos[j], rowNeg[j], gTop + (2 * j), gBottom + (2 * j));
+                }
+            }
+        }
+    }
+
+    private static void WindowScalar(float* top, float* bottom, float gp, float gn, float* gTop, float* gBottom)
+    {
+        // Positions 0..3 in row-major order; strict comparisons keep the first extreme, as max_pool2d does.
+        float v0 = top[0], v1 = top[1], v2 = bottom[0], v3 = bottom[1];
+        int arg = 0, argMin = 0;
+        float max = v0, min = v0;
+        if (v1 > max) { max = v1; arg = 1; }
+        if (v2 > max) { max = v2; arg = 2; }
+        if (v3 > max) { max = v3; arg = 3; }
+        if (v1 < min) { min = v1; argMin = 1; }
+        if (v2 < min) { min = v2; argMin = 2; }
+        if (v3 < min) { min = v3; argMin = 3; }
+        float up = max > 0f ? gp : 0f, down = min < 0f ? gn : 0f;
+        gTop[0] = (arg == 0 ? up : 0f) - (argMin == 0 ? down : 0f);
+        gTop[1] = (arg == 1 ? up : 0f) - (argMin == 1 ? down : 0f);
+        gBottom[0] = (arg == 2 ? up : 0f) - (argMin == 2 ? down : 0f);
+        gBottom[1] = (arg == 3 ? up : 0f) - (argMin == 3 ? down : 0f);
+    }
+
+    private static void Window512(float* top, float* bottom, Vector512<float> gp, Vector512<float> gn, float* gTop, float* gBottom)
+    {
+        var (t0, t1) = Lanes.Split512(top);
+        var (b0, b1) = Lanes.Split512(bottom);
+        var zero = Vector512<float>.Zero;
+
+        // Row-major first maximum: right only if strictly greater within a row, bottom only if strictly greater than top.
+        var topRight = Vector512.GreaterThan(t1, t0);
+        var bottomRight = Vector512.GreaterThan(b1, b0);
+        var topMax = Vector512.ConditionalSelect(topRight, t1, t0);
+        var bottomMax = Vector512.ConditionalSelect(bottomRight, b1, b0);
+        var down = Vector512.GreaterThan(bottomMax, topMax);
+        var gMax = Vector512.ConditionalSelect(Vector512.GreaterThan(Vector512.ConditionalSelect(down, bottomMax, topMax), zero), gp, zero);
+
+        var topLeftMin = Vector512.LessThan(t1, t0);
+        var bottomLeftMin = Vector512.LessThan(b1, b0);
+        var topMin = Vector512.ConditionalSelect(topLeftMin, t1, t0);
+        var bottomMin = Vector512.ConditionalSelect(bottomLeftMin, b1, b0);
+        var downMin = Vector512.LessThan(bottomMin, topMin);
+        var gMin = Vector512.ConditionalSelect(Vector512.LessThan(Vector512.ConditionalSelect(downMin, bottomMin, topMin), zero), gn, zero);
+
+        var gTopMax = Vector512.AndNot(gMax, down);
+        var gBottomMax = gMax & down;
+        var gTopMin = Vector512.AndNot(gMin, downMin);
+        var gBottomMin = gMin & downMin;
+        Lanes.Join512(
+            Vector512.AndNot(gTopMax, topRight) - Vector512.AndNot(gTopMin, topLeftMin),
+            (gTopMax & topRight) - (gTopMin & topLeftMin),
+            gTop);
+        Lanes.Join512(
+            Vector512.AndNot(gBottomMax, bottomRight) - Vector512.AndNot(gBottomMin, bottomLeftMin),
+            (gBottomMax & bottomRight) - (gBottomMin & bottomLeftMin),
+            gBottom);
+    }
+
+    private static void Window256(float* top, float* bottom, Vector256<float> gp, Vector256<float> gn, float* gTop, float* gBottom)
+    {
+        var (t0, t1) = Lanes.Split256(top);
+        var (b0, b1) = Lanes.Split256(bottom);
+        var zero = Vector256<float>.Zero;
+
+        var topRight = Vector256.GreaterThan(t1, t0);
+        var bottomRight = Vector256.GreaterThan(b1, b0);
+        var topMax = Vector256.ConditionalSelect(topRight, t1, t0);
+        var bottomMax = Vector256.ConditionalSelect(bottomRight, b1, b0);
+        var down = Vector256.GreaterThan(bottomMax, topMax);
+        var gMax = Vector256.ConditionalSelect(Vector256.GreaterThan(Vector256.ConditionalSelect(down, bottomMax, topMax), zero), gp, zero);
+
+        var topLeftMin = Vector256.LessThan(t1, t0);
+        var bottomLeftMin = Vector256.LessThan(b1, b0);
+        var topMin = Vector256.ConditionalSelect(topLeftMin, t1, t0);
+        var bottomMin = Vector256.ConditionalSelect(bottomLeftMin, b1, b0);
+        var downMin = Vector256.LessThan(bottomMin, topMin);
+        var gMin = Vector256.ConditionalSelect(Vector256.LessThan(Vector256.ConditionalSelect(downMin, bottomMin, topMin), zero), gn, zero);
+
+        var gTopMax = Vector256.AndNot(gMax, down);
+        var gBottomMax = gMax & down;
+        var gTopMin = Vector256.AndNot(gMin, downMin);
+        var gBottomMin = gMin & downMin;
+        Lanes.Join256(
+            Vector256.AndNot(gTopMax, topRight) - Vector256.AndNot(gTopMin, topLeftMin),
+            (gTopMax & topRight) - (gTopMin & topLeftMin),
+            gTop);
+        Lanes.Join256(
+            Vector256.AndNot(gBottomMax, bottomRight) - Vector256.AndNot(gBottomMin, bottomLeftMin),
+            (gBottomMax & bottomRight) - (gBottomMin & bottomLeftMin),
+            gBottom);
+    }
+}

@@ -1,0 +1,20 @@
+using Ml.BatchNorm.Engine.Layers;
+using static TorchSharp.torch;
+
+namespace Ml.BatchNorm.Engine.Kernels;
+
+/// <summary>Where a network's CReLU and the 2x2, stride-2 max-pool after it run as one fused kernel.</summary>
+internal static class CReluPoolLayers
+{
+    /// <summary>
+    /// True when layer <paramref name="i"/> is a CReLU followed by a 2x2, stride-2 max-pool, the path is
+    /// <see cref="KernelPath.Fused"/> and <paramref name="x"/> is a float32 CPU image batch.
+    /// </summary>
+    public static bool Fuses(KernelPath path, IReadOnlyList<nn.Module<Tensor, Tensor>> layers, int i, Tensor x) =>
+        path == KernelPath.Fused
+        && layers[i] is CRelu
+        && i + 1 < layers.Count
+        && layers[i + 1] is MaxPool { Kernel: 2, Stride: 2 }
+        && x.dim() == 4
+        && TensorMemory.IsKernelReady(x);
+}
