@@ -5,8 +5,9 @@
 #   python3-torch          the PyTorch peer used by the benchmarks
 #   python3-onnx           an independent checker of exported ONNX graphs
 #   python3-opencv         an independent runtime for exported ONNX graphs (cv2.dnn)
+#   postgresql             a real server for the sweep store's tests (started by eng/postgres.sh)
 set -euo pipefail
-packages=(dataset-fashion-mnist python3-torch python3-onnx python3-opencv)
+packages=(dataset-fashion-mnist python3-torch python3-onnx python3-opencv postgresql)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
