@@ -4,13 +4,13 @@ using Microsoft.ML.Data;
 namespace Ml.BatchNorm.Tests.MlNet;
 
 /// <summary>
-/// The client code on shrunk Fashion-MNIST (6,000 training rows, one epoch), trained once and shared:
+/// The client code on shrunk Fashion-MNIST (8,000 training rows, one epoch), trained once and shared:
 /// evaluation, save and reload by ML.NET alone, prediction engine, permutation feature importance.
 /// </summary>
 [TestClass]
 public sealed partial class ClientCodeTests
 {
-    internal const int TrainRows = 6000;
+    internal const int TrainRows = 8000;
     internal const int TestRows = 2000;
     private static MLContext _ml = null!;
     private static IDataView _train = null!;
