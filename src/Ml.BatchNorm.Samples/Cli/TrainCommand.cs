@@ -129,7 +129,7 @@ internal static class TrainCommand
         var threads = TorchThreads.Apply(options.Threads);
         var allocator = ProcessAllocator.Configure(options.Allocator);
         console.MarkupLine($"[bold]mlbn train[/]: {Markup.Escape(networkName)} on {train.Count} training / {test.Count} test images from {Markup.Escape(Path.GetDirectoryName(train.Source) ?? train.Source)}");
-        console.MarkupLine($"  optimizer {options.Optimizer} lr {options.LearningRate} batch {options.BatchSize} {(options.Iterations is long i ? $"{i} iterations" : $"{options.Epochs ?? TrainingOptions.DefaultEpochs} epochs")} seed {options.Seed} device {Markup.Escape(options.Device)} {Markup.Escape(threads.ToString())}; allocator: {Markup.Escape(allocator.ToString())}");
+        console.MarkupLine($"  optimizer {options.Optimizer} lr {options.LearningRate} batch {options.BatchSize} {(options.Iterations is long i ? $"{i} iterations" : $"{options.Epochs ?? TrainingOptions.DefaultEpochs} epochs")} seed {options.Seed} device {Markup.Escape(options.Device)} {Markup.Escape(threads.ToString())}; {Markup.Escape(allocator.ToString())}");
         if (options.CheckpointPath is { } cp && File.Exists(cp) && !options.Restart)
         {
             console.MarkupLine($"  resuming from checkpoint {Markup.Escape(cp)}");
