@@ -14,7 +14,8 @@ namespace Ml.BatchNorm.Tests.Engine.Kernels;
 /// Data: the first 6,400 training images, batch 32 (200 steps, one epoch), Adam 0.002, model1 with
 /// its dropout. Seeds 1, 2 and 3 set the initial weights, the batch order and dropout, identically
 /// for both paths. Two statistics, each compared against the plain path's spread over the seeds
-/// (max - min) widened by a margin of half that spread on each side:
+/// (max - min) widened by a margin of half that spread on each side (for accuracy at least one
+/// percentage point):
 /// <list type="bullet">
 /// <item>the mean loss of the last 50 steps, for each seed;</item>
 /// <item>the smoothed curve: the loss averaged over each block of 20 steps (10 points), averaged
@@ -41,7 +42,7 @@ public sealed class FusedTrainingCurveTests
         var fusedRuns = Seeds.Select(seed => Train(KernelPath.Fused, data, seed)).ToArray();
         var plain = plainRuns.Select(r => r.Losses).ToArray();
         var fused = fusedRuns.Select(r => r.Losses).ToArray();
-        AssertWithinSpread(fusedRuns.Average(r => r.Accuracy), plainRuns.Select(r => r.Accuracy).ToArray(), "test accuracy, mean over seeds");
+        AssertWithinSpread(fusedRuns.Average(r => r.Accuracy), plainRuns.Select(r => r.Accuracy).ToArray(), "test accuracy, mean over seeds", minimumMargin: 0.01);
 
         var plainTail = plain.Select(TailMean).ToArray();
         for (int s = 0; s < Seeds.Length; s++)
@@ -95,11 +96,13 @@ public sealed class FusedTrainingCurveTests
     private static double[] BlockMeans(float[] losses) =>
         Enumerable.Range(0, losses.Length / Block).Select(b => losses.Skip(b * Block).Take(Block).Average(l => (double)l)).ToArray();
 
-    private static void AssertWithinSpread(double value, double[] plain, string what)
+    /// <summary><paramref name="minimumMargin"/>: the least widening on each side (2,000 test images give accuracy in steps of 0.05%; three seeds can agree to a few of them).</summary>
+    private static void AssertWithinSpread(double value, double[] plain, string what, double minimumMargin = 0)
     {
         double min = plain.Min(), max = plain.Max(), spread = max - min;
-        double low = min - (Margin * spread), high = max + (Margin * spread);
+        double margin = Math.Max(Margin * spread, minimumMargin);
+        double low = min - margin, high = max + margin;
         Console.WriteLine($"{what}: fused {value:F4}, plain [{string.Join(", ", plain.Select(p => p.ToString("F4")))}], allowed [{low:F4}, {high:F4}]");
-        Assert.IsTrue(value >= low && value <= high, $"{what}: fused {value:F4} outside the plain path's spread widened by {Margin:P0}, [{low:F4}, {high:F4}]");
+        Assert.IsTrue(value >= low && value <= high, $"{what}: fused {value:F4} outside the plain path's spread widened by {margin:F4} on each side, [{low:F4}, {high:F4}]");
     }
 }
