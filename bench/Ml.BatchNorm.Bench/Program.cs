@@ -13,7 +13,6 @@ internal static class Program
         root.Subcommands.Add(Ceiling.Create());
         root.Subcommands.Add(DataOpen.Create());
         root.Subcommands.Add(AllocatorTraining.Create());
-        root.Subcommands.Add(Ceiling.Create());
         return root.Parse(args).Invoke();
     }
 }
