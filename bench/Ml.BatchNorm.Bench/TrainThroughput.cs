@@ -53,7 +53,7 @@ internal static class TrainThroughput
                     InstructionSet: ours ? InstructionSets.Current.ToString().ToLowerInvariant() : null,
                     KernelPath: ours ? kernelPath.ToString().ToLowerInvariant() : "torchsharp", PeakRssMb: PeakMemory.ResidentMegabytes());
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"{result.Framework} {result.Model} batch {result.BatchSize} threads intra-op={result.TorchThreads} inter-op={result.InteropThreads} allocator={(allocator ? "glibc tuned" : "default")} kernels={result.KernelPath}/{result.InstructionSet ?? "-"}: {result.ImagesPerSecond:F0} images/s, {result.ImagesPerSecond * result.FlopsPerImage / 1e9:F1} GFLOP/s ({result.Steps} steps, {result.Seconds:F2} s), peak RSS {result.PeakRssMb:F0} MB"));
+                    $"{result.Framework} {result.Model} batch {result.BatchSize} threads intra-op={result.TorchThreads} inter-op={result.InteropThreads} openmp={counts.WaitPolicy ?? "-"} allocator={(allocator ? "glibc tuned" : "default")} kernels={result.KernelPath}/{result.InstructionSet ?? "-"}: {result.ImagesPerSecond:F0} images/s, {result.ImagesPerSecond * result.FlopsPerImage / 1e9:F1} GFLOP/s ({result.Steps} steps, {result.Seconds:F2} s), peak RSS {result.PeakRssMb:F0} MB"));
                 PeerFiles.WriteResult(result, p.GetValue(json));
             }
 

@@ -11,7 +11,7 @@ import sys
 out_path, ceiling_path, round_dirs = sys.argv[1], sys.argv[2], sys.argv[3:]
 sides = ["ours", "torchsharp", "pytorch", "pytorch-tuned"]
 labels = {"ours": "Ml.BatchNorm (fused kernels)", "torchsharp": "plain TorchSharp (same settings)",
-          "pytorch": "PyTorch (as users run it)", "pytorch-tuned": "PyTorch (our allocator settings)"}
+          "pytorch": "PyTorch (as users run it)", "pytorch-tuned": "PyTorch (our allocator and OpenMP settings)"}
 with open(ceiling_path) as f:
     ceiling = json.load(f)
 rounds = []
@@ -53,6 +53,6 @@ ratio_plain = statistics.median(ips(r, "ours") / ips(r, "torchsharp") for r in r
 summary.update(ratio_vs_pytorch=ratio_pytorch, ratio_vs_pytorch_same_settings=ratio_tuned, ratio_vs_plain_torchsharp=ratio_plain)
 with open(out_path, "w") as f:
     json.dump(summary, f, indent=2)
-print(f"ratio vs PyTorch under the same allocator settings: {ratio_tuned:.2f}")
+print(f"ratio vs PyTorch under the same allocator and OpenMP settings: {ratio_tuned:.2f}")
 print(f"ratio vs PyTorch: {ratio_pytorch:.2f}")
 print(f"ratio vs plain TorchSharp: {ratio_plain:.2f}")

@@ -37,6 +37,7 @@ public static class TorchRuntime
         {
             if (loaded is null)
             {
+                OpenMpWaitPolicy.Apply();
                 var report = OperatingSystem.IsLinux() ? LoadOnLinux() : new TorchLoadReport(null, null);
                 try
                 {

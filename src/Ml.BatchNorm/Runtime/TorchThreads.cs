@@ -57,7 +57,7 @@ public static class TorchThreads
                 note = $"inter-op count was set to {interOpSet} earlier in this process and cannot change";
             }
 
-            return new TorchThreadCounts(threads, get_num_threads(), get_num_interop_threads(), note);
+            return new TorchThreadCounts(threads, get_num_threads(), get_num_interop_threads(), note, OpenMpWaitPolicy.InEffect);
         }
     }
 }
