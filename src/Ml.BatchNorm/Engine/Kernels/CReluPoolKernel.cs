@@ -99,6 +99,14 @@ internal static unsafe class CReluPoolKernel
                     {
                         Window256(top + (2 * j), bottom + (2 * j), Vector256.Load(rowPos + j), Vector256.Load(rowNeg + j), gTop + (2 * j), gBottom + (2 * j));
                     }
+
+                    if (j < wo)
+                    {
+                        // model1's rows end in 6 and 7 windows: the scalar windows' data-dependent branches cost
+                        // more than the rest of the row, so the tail goes through the vector code on copies.
+                        Tail256(top + (2 * j), bottom + (2 * j), rowPos + j, rowNeg + j, gTop + (2 * j), gBottom + (2 * j), wo - j);
+                        j = wo;
+                    }
                 }
 
                 for (; j < wo; j++)
@@ -107,6 +115,26 @@ internal static unsafe class CReluPoolKernel
                 }
             }
         }
+    }
+
+    private static void Tail256(float* top, float* bottom, float* gp, float* gn, float* gTop, float* gBottom, int windows)
+    {
+        // Each window's result depends only on its own four inputs, so padding lanes (zeros) change nothing
+        // in the windows copied back.
+        float* inTop = stackalloc float[16], inBottom = stackalloc float[16], outTop = stackalloc float[16], outBottom = stackalloc float[16];
+        float* gradPos = stackalloc float[8], gradNeg = stackalloc float[8];
+        new Span<float>(inTop, 16).Clear();
+        new Span<float>(inBottom, 16).Clear();
+        new Span<float>(gradPos, 8).Clear();
+        new Span<float>(gradNeg, 8).Clear();
+        int n = 2 * windows;
+        Buffer.MemoryCopy(top, inTop, 16 * sizeof(float), n * sizeof(float));
+        Buffer.MemoryCopy(bottom, inBottom, 16 * sizeof(float), n * sizeof(float));
+        Buffer.MemoryCopy(gp, gradPos, 8 * sizeof(float), windows * sizeof(float));
+        Buffer.MemoryCopy(gn, gradNeg, 8 * sizeof(float), windows * sizeof(float));
+        Window256(inTop, inBottom, Vector256.Load(gradPos), Vector256.Load(gradNeg), outTop, outBottom);
+        Buffer.MemoryCopy(outTop, gTop, n * sizeof(float), n * sizeof(float));
+        Buffer.MemoryCopy(outBottom, gBottom, n * sizeof(float), n * sizeof(float));
     }
 
     private static void WindowScalar(float* top, float* bottom, float gp, float gn, float* gTop, float* gBottom)
