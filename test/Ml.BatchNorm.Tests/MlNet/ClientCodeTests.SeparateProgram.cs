@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Xml.Linq;
 using Microsoft.ML;
@@ -59,7 +58,7 @@ public sealed partial class ClientCodeTests
     public void AProgramWithoutThisLibraryScoresTheSavedModelIdentically()
     {
         var rows = Digits.Rows(FashionMnist.Test, 500);
-        string root = RepositoryRoot();
+        string root = Runtime.ConsumerProject.RepositoryRoot();
         string folder = _folder.File("client");
         Directory.CreateDirectory(folder);
         File.Copy(Path.Combine(root, "nuget.config"), Path.Combine(folder, "nuget.config"));
@@ -95,7 +94,7 @@ public sealed partial class ClientCodeTests
         }
 
         string predictionsPath = Path.Combine(folder, "predictions.txt");
-        string output = Run("dotnet", folder, "run", "-c", "Release", "--", _modelPath, rowsPath, predictionsPath);
+        string output = Runtime.ConsumerProject.Dotnet(folder, "run", "-c", "Release", "--", _modelPath, rowsPath, predictionsPath);
         StringAssert.Contains(output, "micro accuracy");
 
         var expected = _model.Transform(_ml.Data.LoadFromEnumerable(rows));
@@ -105,34 +104,5 @@ public sealed partial class ClientCodeTests
         CollectionAssert.AreEqual(expectedLabels, lines.Select(l => uint.Parse(l[0], CultureInfo.InvariantCulture)).ToArray());
         var scores = lines.SelectMany(l => l.Skip(1).Select(s => float.Parse(s, CultureInfo.InvariantCulture))).ToArray();
         Assert.IsLessThanOrEqualTo(1e-5, RelativeError(scores, expectedScores));
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Directory.Packages.props")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new AssertFailedException($"no Directory.Packages.props above {AppContext.BaseDirectory}");
-    }
-
-    private static string Run(string program, string folder, params string[] arguments)
-    {
-        var start = new ProcessStartInfo(program) { WorkingDirectory = folder, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (string argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        string stdout = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        Assert.AreEqual(0, process.ExitCode, $"{program} {string.Join(' ', arguments)} failed:\n{stdout}\n{stderr.Result}");
-        return stdout;
     }
 }
