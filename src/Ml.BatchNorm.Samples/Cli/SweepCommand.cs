@@ -35,16 +35,18 @@ internal static class SweepCommand
         var validation = new Option<double>("--validation-fraction") { Description = "Fraction of the training images held out to measure trials (the test images are never used).", DefaultValueFactory = _ => 0.1 };
         var trainRows = DataOptions.Rows("--train-rows", "Use the first N training images only (shrunk data for quick sweeps).");
         var threads = DataOptions.Threads();
+        var spaceName = new Option<string>("--space") { Description = "Search space: default (every trainer option the sweep knows, wide ranges) or recipe (model1 with Adam, the narrower space the best recipe was found in).", DefaultValueFactory = _ => "default" };
+        spaceName.AcceptOnlyFromAmong("default", "recipe");
         var command = new Command("sweep", "Search the trainer's options with a durable, resumable, parallel study (SQLite or PostgreSQL).")
         {
-            data, trials, parallel, storage, study, maxEpochs, tuner, pruner, timeLimit, seed, output, show, validation, trainRows, threads,
+            data, trials, parallel, storage, study, maxEpochs, tuner, pruner, timeLimit, seed, output, show, validation, trainRows, threads, spaceName,
         };
         command.SetAction((parse, cancellationToken) => RunAsync(parse, cancellationToken));
         return command;
 
         async Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken)
         {
-            var space = BatchNormCnnSearchSpace.Default();
+            var space = parse.GetValue(spaceName) == "recipe" ? BatchNormCnnSearchSpace.Recipe() : BatchNormCnnSearchSpace.Default();
             if (parse.GetValue(show))
             {
                 await using var store = StudyStorage.Open(parse.GetValue(storage)!);

@@ -50,12 +50,18 @@ internal static class TrainCommand
         var testRows = DataOptions.Rows("--test-rows", "Evaluate on the first N test images only.");
         var lastBatch = new Option<string?>("--last-batch") { Description = "The partial batch left at the end of each epoch: drop (default), keep (a smaller batch; a batch norm then needs at least two values per channel) or merge (into the previous batch)." };
         lastBatch.AcceptOnlyFromAmong("drop", "keep", "merge");
+        var shift = new Option<int?>("--shift")
+        {
+            Description = "Shift each training image by up to N pixels in each direction, drawn afresh every step (default 0: off).",
+            Validators = { r => { if (r.GetValueOrDefault<int?>() is < 0) { r.AddError("--shift must not be negative."); } } },
+        };
+        var flip = new Option<bool?>("--flip") { Description = "Mirror each training image left-right with probability 1/2 (suits garments, not digits)." };
         var classes = DataOptions.Classes("Train and evaluate on these classes only (the model keeps every class's output), e.g. to pre-train for 'mlbn finetune'.");
 
         var command = new Command("train", "Train the seed's batch-normalized CNN, show progress, print test metrics and save the model.")
         {
             data, model, recipe, epochs, iterations, batchSize, noBatchNorm, decay, learningRate, learningRateDecay, learningRateDecaySteps, optimizer, keepProbability, seed, threads, device, leaveAllocator,
-            restart, checkpoint, checkpointEvery, evaluateEvery, trainRows, testRows, classes, lastBatch,
+            restart, checkpoint, checkpointEvery, evaluateEvery, trainRows, testRows, classes, lastBatch, shift, flip,
         };
         DataOptions.EpochsOrIterations(command, epochs, iterations);
         foreach (var positive in new Option[] { epochs, iterations, batchSize, checkpointEvery, learningRateDecaySteps })
@@ -99,6 +105,11 @@ internal static class TrainCommand
                 CheckpointEvery = parse.GetValue(checkpointEvery) ?? options.CheckpointEvery,
                 EvaluateEvery = parse.GetValue(evaluateEvery) ?? options.EvaluateEvery,
                 LastBatch = parse.GetValue(lastBatch) is string policy ? Enum.Parse<LastBatchPolicy>(policy, ignoreCase: true) : options.LastBatch,
+                Augmentation = options.Augmentation with
+                {
+                    MaxShift = parse.GetValue(shift) ?? options.Augmentation.MaxShift,
+                    HorizontalFlip = parse.GetValue(flip) ?? options.Augmentation.HorizontalFlip,
+                },
             };
             var batchNorm = DataOptions.ValidatedOptions(options, parse.GetValue(decay));
 
@@ -129,7 +140,7 @@ internal static class TrainCommand
         var threads = TorchThreads.Apply(options.Threads);
         var allocator = ProcessAllocator.Configure(options.Allocator);
         console.MarkupLine($"[bold]mlbn train[/]: {Markup.Escape(networkName)} on {train.Count} training / {test.Count} test images from {Markup.Escape(Path.GetDirectoryName(train.Source) ?? train.Source)}");
-        console.MarkupLine($"  optimizer {options.Optimizer} lr {options.LearningRate} batch {options.BatchSize} {(options.Iterations is long i ? $"{i} iterations" : $"{options.Epochs ?? TrainingOptions.DefaultEpochs} epochs")} seed {options.Seed} device {Markup.Escape(options.Device)} {Markup.Escape(threads.ToString())}; {Markup.Escape(allocator.ToString())}");
+        console.MarkupLine($"  optimizer {options.Optimizer} lr {options.LearningRate} batch {options.BatchSize} {(options.Iterations is long i ? $"{i} iterations" : $"{options.Epochs ?? TrainingOptions.DefaultEpochs} epochs")} seed {options.Seed} augmentation {Markup.Escape(options.Augmentation.ToString())} device {Markup.Escape(options.Device)} {Markup.Escape(threads.ToString())}; {Markup.Escape(allocator.ToString())}");
         if (options.CheckpointPath is { } cp && File.Exists(cp) && !options.Restart)
         {
             console.MarkupLine($"  resuming from checkpoint {Markup.Escape(cp)}");

@@ -27,6 +27,13 @@ public sealed class Trainer
         ArgumentNullException.ThrowIfNull(options);
         spec.Validate();
         options.Validate();
+        if (options.Augmentation.MaxShift >= Math.Min(spec.Height, spec.Width))
+        {
+            throw new ArgumentException(
+                $"{nameof(TrainingOptions)}.{nameof(TrainingOptions.Augmentation)}.{nameof(Data.ImageAugmentation.MaxShift)} {options.Augmentation.MaxShift} would move the network's {spec.Height}x{spec.Width} images out of view; use at most {Math.Min(spec.Height, spec.Width) - 1}.",
+                nameof(options));
+        }
+
         Spec = spec;
         Options = options;
     }
@@ -165,6 +172,7 @@ public sealed class Trainer
             cancellationToken.ThrowIfCancellationRequested();
             stepClock.Start();
             int rows = batches.Fill(step, buffer);
+            Options.Augmentation.Apply(buffer, rows, Spec.Channels, Spec.Height, Spec.Width, Options.Seed, step);
             double learningRate = Options.LearningRateAt(step);
             (float stepLoss, _) = network.TrainStep(buffer.Images, buffer.Labels, rows, learningRate, (ulong)step);
             stepClock.Stop();

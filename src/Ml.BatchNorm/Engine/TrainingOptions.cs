@@ -103,6 +103,12 @@ public sealed record TrainingOptions
     /// </summary>
     public bool Diagnostics { get; init; } = true;
 
+    /// <summary>
+    /// Random shifts and mirrors of the training images (<see cref="Data.ImageAugmentation"/>), drawn from the
+    /// seed and step; evaluation never augments. Default none.
+    /// </summary>
+    public Data.ImageAugmentation Augmentation { get; init; } = Data.ImageAugmentation.None;
+
     /// <summary>The number of epochs used when neither <see cref="Epochs"/> nor <see cref="Iterations"/> is given.</summary>
     public const int DefaultEpochs = 3;
 
@@ -148,6 +154,8 @@ public sealed record TrainingOptions
         Require(WeightDecay >= 0, nameof(WeightDecay), $"must not be negative; got {WeightDecay}");
         Require(Enum.IsDefined(FineTuning), nameof(FineTuning), $"must be one of {string.Join(", ", Enum.GetNames<BatchNormFineTuning>())}; got {(int)FineTuning}");
         Require(BatchSize > 0, nameof(BatchSize), $"must be positive; got {BatchSize}");
+        Require(Augmentation is not null, nameof(Augmentation), $"must not be null; use {nameof(Data.ImageAugmentation)}.{nameof(Data.ImageAugmentation.None)}");
+        Require(Augmentation!.MaxShift >= 0, nameof(Augmentation), $"{nameof(Data.ImageAugmentation.MaxShift)} must not be negative; got {Augmentation.MaxShift}");
         Require(Threads >= 0, nameof(Threads), $"must be 0 (all cores) or positive; got {Threads}");
         Require(EvaluateEvery >= 0, nameof(EvaluateEvery), $"must not be negative; got {EvaluateEvery}");
         Require(EvaluationRows >= 0, nameof(EvaluationRows), $"must not be negative; got {EvaluationRows}");
@@ -163,7 +171,7 @@ public sealed record TrainingOptions
     public IReadOnlyDictionary<string, string> Fingerprint()
     {
         string F(double d) => d.ToString("R", CultureInfo.InvariantCulture);
-        return new SortedDictionary<string, string>(StringComparer.Ordinal)
+        var fingerprint = new SortedDictionary<string, string>(StringComparer.Ordinal)
         {
             [nameof(Optimizer)] = Optimizer.ToString(),
             [nameof(LearningRate)] = F(LearningRate),
@@ -183,6 +191,14 @@ public sealed record TrainingOptions
             [nameof(Seed)] = Seed.ToString(CultureInfo.InvariantCulture),
             [nameof(FineTuning)] = FineTuning.ToString(),
         };
+
+        // Only when on: checkpoints written before augmentation existed keep resuming.
+        if (!Augmentation.IsNone)
+        {
+            fingerprint[nameof(Augmentation)] = Augmentation.ToString();
+        }
+
+        return fingerprint;
     }
 
     private static void Require(bool condition, string option, string problem)

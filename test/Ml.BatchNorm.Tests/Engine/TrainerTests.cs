@@ -1,3 +1,4 @@
+using Ml.BatchNorm.Data;
 using Ml.BatchNorm.Engine;
 
 namespace Ml.BatchNorm.Tests.Engine;
@@ -37,11 +38,19 @@ public sealed class TrainerTests
     }
 
     [TestMethod]
-    public void InterruptedRunResumedFromCheckpointEndsBitIdentical()
+    [DataRow(0, false)]
+    [DataRow(2, true)]
+    public void InterruptedRunResumedFromCheckpointEndsBitIdentical(int shift, bool flip)
     {
         using var folder = new TempFolder();
         var train = FashionMnist.Train.Take(640);
-        var options = Quick(30) with { CheckpointPath = folder.File("run.checkpoint"), CheckpointEvery = 10, Optimizer = OptimizerKind.Adam };
+        var options = Quick(30) with
+        {
+            CheckpointPath = folder.File("run.checkpoint"),
+            CheckpointEvery = 10,
+            Optimizer = OptimizerKind.Adam,
+            Augmentation = new ImageAugmentation { MaxShift = shift, HorizontalFlip = flip },
+        };
 
         using var uninterrupted = new Trainer(SeedNetworks.Model1(), options with { CheckpointPath = null }).Train(train);
 

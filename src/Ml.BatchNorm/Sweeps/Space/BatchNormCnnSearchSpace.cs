@@ -36,10 +36,16 @@ public static class BatchNormCnnSearchSpace
     /// <summary>Ghost batch size (0: the whole batch).</summary>
     public const string GhostBatchSize = "ghost_batch_size";
 
+    /// <summary>Largest random shift of training images in pixels (0: none).</summary>
+    public const string Shift = "shift";
+
+    /// <summary>Random left-right mirroring of training images on/off.</summary>
+    public const string Flip = "flip";
+
     /// <summary>
     /// Learning rate 1e-4..0.1 (log); batch 32/64/128/256; Adam, SGD or Adagrad; decay 0.3..1;
     /// BN decay 0.9..0.999; BN epsilon 1e-5..1e-2 (log); keep 0.5..1; BN on/off; renorm off/on;
-    /// ghost batches 0 (off), 16 or 32.
+    /// ghost batches 0 (off), 16 or 32; shifts of 0, 1 or 2 pixels; mirroring off/on.
     /// </summary>
     public static SearchSpace Default() => new SearchSpace()
         .Float(LearningRate, 1e-4, 0.1, log: true)
@@ -51,5 +57,23 @@ public static class BatchNormCnnSearchSpace
         .Float(KeepProbability, 0.5, 1.0)
         .Choice(UseBatchNorm, "on", "off")
         .Choice(Renorm, "off", "on")
-        .Choice(GhostBatchSize, "0", "16", "32");
+        .Choice(GhostBatchSize, "0", "16", "32")
+        .Choice(Shift, "0", "1", "2")
+        .Choice(Flip, "off", "on");
+
+    /// <summary>
+    /// The space the best recipe was searched in: model1 with Adam, where the default space's wide
+    /// ranges have been narrowed to what trains well on Fashion-MNIST in minutes. Learning rate
+    /// 3e-4..5e-3 (log); batch 64/128/256; decay 0.5..1 per 1000 steps; BN decay 0.9..0.99; keep
+    /// 0.4..0.9; shifts of 0, 1 or 2 pixels; mirroring off/on.
+    /// </summary>
+    public static SearchSpace Recipe() => new SearchSpace()
+        .Float(LearningRate, 3e-4, 5e-3, log: true)
+        .Choice(BatchSize, "64", "128", "256")
+        .Choice(Optimizer, "adam")
+        .Float(LearningRateDecay, 0.5, 1.0)
+        .Float(BatchNormDecay, 0.9, 0.99)
+        .Float(KeepProbability, 0.4, 0.9)
+        .Choice(Shift, "0", "1", "2")
+        .Choice(Flip, "off", "on");
 }

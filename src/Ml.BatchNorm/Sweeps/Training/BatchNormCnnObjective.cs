@@ -111,6 +111,11 @@ public sealed class BatchNormCnnObjective : ITrialObjective
             EvaluationRows = 0,
             CheckpointPath = checkpointPath,
             CheckpointEvery = (int)stepsPerEpoch,
+            Augmentation = new ImageAugmentation
+            {
+                MaxShift = p.Has(BatchNormCnnSearchSpace.Shift) ? p.GetInt(BatchNormCnnSearchSpace.Shift) : 0,
+                HorizontalFlip = p.Has(BatchNormCnnSearchSpace.Flip) && p.GetBool(BatchNormCnnSearchSpace.Flip),
+            },
         };
     }
 
