@@ -95,9 +95,10 @@ internal static class DataOptions
         });
 
     /// <summary>Validates <paramref name="training"/> and the batch-norm options with <paramref name="decay"/> (when given), as usage errors naming the option.</summary>
-    public static Engine.BatchNormOptions ValidatedOptions(Engine.TrainingOptions training, double? decay)
+    public static Engine.BatchNormOptions ValidatedOptions(Engine.TrainingOptions training, double? decay, Engine.BatchNormOptions? start = null)
     {
-        var batchNorm = decay is double d ? new Engine.BatchNormOptions { MovingAverageDecay = d } : new Engine.BatchNormOptions();
+        var batchNorm = start ?? new Engine.BatchNormOptions();
+        batchNorm = decay is double d ? batchNorm with { MovingAverageDecay = d } : batchNorm;
         try
         {
             batchNorm.Validate();

@@ -28,6 +28,11 @@ internal static class SweepCommand
         tuner.AcceptOnlyFromAmong("random", "grid", "tpe");
         var pruner = new Option<string>("--pruner") { Description = "none, median or asha.", DefaultValueFactory = _ => "none" };
         pruner.AcceptOnlyFromAmong("none", "median", "asha");
+        var minEpochs = new Option<int>("--min-epochs")
+        {
+            Description = "The first epoch at which the pruner may stop a trial (ASHA's minimum resource, the median pruner's warm-up): early epochs rank trials by how fast batch-norm statistics and augmented training warm up, not by where they end.",
+            DefaultValueFactory = _ => 1,
+        };
         var timeLimit = new Option<double?>("--time-limit") { Description = "Seconds this process runs; then running trials go back to the queue (resumable) and it stops." };
         var seed = new Option<ulong>("--seed") { Description = "Seed of the tuner, the validation split and every trial's training.", DefaultValueFactory = _ => 1 };
         var output = new Option<string>("--output") { Description = "Folder for trials.csv, plots, best-model.zip and trial checkpoints.", DefaultValueFactory = _ => "sweep-output" };
@@ -39,7 +44,7 @@ internal static class SweepCommand
         spaceName.AcceptOnlyFromAmong("default", "recipe");
         var command = new Command("sweep", "Search the trainer's options with a durable, resumable, parallel study (SQLite or PostgreSQL).")
         {
-            data, trials, parallel, storage, study, maxEpochs, tuner, pruner, timeLimit, seed, output, show, validation, trainRows, threads, spaceName,
+            data, trials, parallel, storage, study, maxEpochs, tuner, pruner, timeLimit, seed, output, show, validation, trainRows, threads, spaceName, minEpochs,
         };
         command.SetAction((parse, cancellationToken) => RunAsync(parse, cancellationToken));
         return command;
@@ -63,6 +68,12 @@ internal static class SweepCommand
             int workers = Positive(parse.GetValue(parallel), "--parallel");
             int budget = parse.GetValue(trials) < 0 ? throw new UsageException("--trials must not be negative.") : parse.GetValue(trials);
             int epochs = Positive(parse.GetValue(maxEpochs), "--max-epochs");
+            int firstPrune = Positive(parse.GetValue(minEpochs), "--min-epochs");
+            if (firstPrune > epochs)
+            {
+                throw new UsageException($"--min-epochs {firstPrune} exceeds --max-epochs {epochs}.");
+            }
+
             ulong s = parse.GetValue(seed);
             string outputFolder = Path.GetFullPath(parse.GetValue(output)!);
             Directory.CreateDirectory(outputFolder);
@@ -74,7 +85,12 @@ internal static class SweepCommand
             var objective = new BatchNormCnnObjective(fit, held, perTrial, s);
 
             ITuner chosenTuner = parse.GetValue(tuner) switch { "grid" => new GridTuner(s), "tpe" => new TpeTuner(s), _ => new RandomTuner(s) };
-            IPruner chosenPruner = parse.GetValue(pruner) switch { "median" => new MedianPruner(startupTrials: 5, warmupSteps: 0), "asha" => new AshaPruner(), _ => new NoPruner() };
+            IPruner chosenPruner = parse.GetValue(pruner) switch
+            {
+                "median" => new MedianPruner(startupTrials: 5, warmupSteps: firstPrune - 1),
+                "asha" => new AshaPruner(minResource: firstPrune),
+                _ => new NoPruner(),
+            };
             var experiment = new SweepExperiment()
                 .SetStorage(parse.GetValue(storage)!)
                 .SetStudyName(parse.GetValue(study)!)

@@ -40,4 +40,16 @@ public sealed class SweepCommandTests
         Assert.AreNotEqual(0, exit);
         StringAssert.Contains(error.ToString(), "'redis'");
     }
+
+    [TestMethod]
+    public void PruningLaterThanTheLastEpochIsAUsageError()
+    {
+        using var folder = new TempFolder();
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        int exit = MlbnCommandLine.Run(["sweep", "--storage", folder.File("s.db"), "--study", "s", "--max-epochs", "3", "--min-epochs", "4", "--pruner", "asha"], output, error);
+        Assert.AreEqual(2, exit);
+        StringAssert.Contains(error.ToString(), "--min-epochs 4 exceeds --max-epochs 3");
+        Assert.IsFalse(File.Exists(folder.File("s.db")), "a usage error must not create the study");
+    }
 }
