@@ -139,7 +139,9 @@ internal sealed class SweepRun
     {
         await _store.ReportAsync(trial.Id, step, value, CancellationToken.None).ConfigureAwait(false);
         _experiment.Observer?.TrialReported(trial, step, value);
-        if (_experiment.Pruner is NoPruner)
+        // The last epoch's value is the trial's result: stopping there saves nothing, and would count a
+        // trial that ran its whole budget as pruned.
+        if (_experiment.Pruner is NoPruner || step >= _experiment.MaxEpochs)
         {
             return false;
         }
