@@ -94,12 +94,12 @@ internal static class SweepCommand
             AnsiConsole.MarkupLine($"study [bold]{Markup.Escape(parse.GetValue(study)!)}[/] in {Markup.Escape(parse.GetValue(storage)!)}: {fit.Count} training / {held.Count} validation images, " +
                 $"{workers} parallel x {perTrial} threads, tuner {chosenTuner.Name}, pruner {chosenPruner.Name}");
             var result = await experiment.RunAsync(cancellationToken);
-            Report(result, space, outputFolder, held);
+            Report(result, space, outputFolder);
             return ExitCodes.Success;
         }
     }
 
-    private static void Report(SweepResult result, SearchSpace space, string outputFolder, ImageDataset validation)
+    private static void Report(SweepResult result, SearchSpace space, string outputFolder)
     {
         var table = new Table().AddColumns("trial", "state", "value", "epochs", "parameters");
         foreach (var t in result.Trials)
@@ -130,13 +130,9 @@ internal static class SweepCommand
         string model = Path.Combine(outputFolder, "checkpoints", Sanitize(result.Study.Name), $"trial-{best.CheckpointKey}", BatchNormCnnObjective.ModelFileName);
         if (File.Exists(model))
         {
-            // The trial's network goes into the same ML.NET pipeline 'mlbn train' writes, so the best model
-            // is an ordinary ML.NET model file that 'mlbn evaluate' and any ML.NET application read.
-            using var trained = ModelFile.Load(model);
-            using var network = new BatchNormCnnModel(trained);
-            var ml = new MLContext(seed: 1);
-            var view = ImageRows.View(ml, validation);
-            MlbnPipeline.Save(ml, MlbnPipeline.Around(ml, network, view), view.Schema, Path.Combine(outputFolder, "best-model.zip"));
+            // The trial saved an ordinary ML.NET model file (the pipeline 'mlbn train' writes), so the best
+            // model is that file: 'mlbn evaluate' and any ML.NET application read it.
+            File.Copy(model, Path.Combine(outputFolder, "best-model.zip"), overwrite: true);
             AnsiConsole.WriteLine($"best model: {Path.Combine(outputFolder, "best-model.zip")}");
         }
         else
