@@ -11,8 +11,8 @@ namespace Ml.BatchNorm.Sweeps;
 /// </summary>
 /// <remarks>
 /// A ranking, not a decomposition: parameters that interact are not separated, and with few trials η² is
-/// biased upward by chance (the more groups, the more), so a noise parameter keeps some importance. It needs
-/// no model fit, which suits a few dozen trials better than a random-forest importance would.
+/// biased upward by chance (about (groups - 1) / (trials - 1) for a parameter that does nothing), so a noise
+/// parameter keeps some importance. It needs no model fit, so it says something after a dozen trials.
 /// </remarks>
 /// <param name="Name">The parameter's name.</param>
 /// <param name="ExplainedVariance">η² in [0, 1]; 0 when fewer than two complete trials differ in value.</param>
