@@ -1,8 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using Ml.BatchNorm.Data;
-using Microsoft.ML;
-using Ml.BatchNorm.Engine;
 using Ml.BatchNorm.Runtime;
 using Ml.BatchNorm.Sweeps;
 using Spectre.Console;
@@ -102,8 +100,9 @@ internal static class SweepCommand
                 .SetTrialBudget(budget)
                 .SetMaxEpochs(epochs)
                 .SetParallelWorkers(workers)
-                .SetCheckpointFolder(Path.Combine(outputFolder, "checkpoints"))
-                .SetObserver(new ConsoleObserver());
+                .SetCheckpointFolder(Path.Combine(outputFolder, "checkpoints"));
+            var view = new SweepProgressView(live: AnsiConsole.Profile.Capabilities.Interactive);
+            experiment.SetObserver(view);
             if (parse.GetValue(timeLimit) is double limit)
             {
                 experiment.SetTimeBudget(TimeSpan.FromSeconds(limit < 0 ? throw new UsageException("--time-limit must not be negative.") : limit));
@@ -111,13 +110,13 @@ internal static class SweepCommand
 
             AnsiConsole.MarkupLine($"study [bold]{Markup.Escape(parse.GetValue(study)!)}[/] in {Markup.Escape(parse.GetValue(storage)!)}: {fit.Count} training / {held.Count} validation images, " +
                 $"{workers} parallel x {perTrial} threads, tuner {chosenTuner.Name}, pruner {chosenPruner.Name}");
-            var result = await experiment.RunAsync(cancellationToken);
-            Report(result, space, outputFolder, held);
+            var result = await view.ShowAsync(() => experiment.RunAsync(cancellationToken));
+            Report(result, space, outputFolder);
             return ExitCodes.Success;
         }
     }
 
-    private static void Report(SweepResult result, SearchSpace space, string outputFolder, ImageDataset validation)
+    private static void Report(SweepResult result, SearchSpace space, string outputFolder)
     {
         var table = new Table().AddColumns("trial", "state", "value", "epochs", "parameters");
         foreach (var t in result.Trials)
@@ -133,10 +132,18 @@ internal static class SweepCommand
         File.WriteAllText(Path.Combine(outputFolder, "optimization-history.svg"), StudySvg.OptimizationHistory(result.Trials, result.Study.Direction));
         File.WriteAllText(Path.Combine(outputFolder, "intermediate-values.svg"), StudySvg.IntermediateValues(result.Trials));
         File.WriteAllText(Path.Combine(outputFolder, "parallel-coordinates.svg"), StudySvg.ParallelCoordinates(result.Trials, space, result.Study.Direction));
+        var importance = ParameterImportance.Compute(result.Trials, space);
+        File.WriteAllText(Path.Combine(outputFolder, "importance.svg"), StudySvg.Importance(importance));
         if (result.Best is not { } best)
         {
             AnsiConsole.WriteLine("no trial completed yet");
             return;
+        }
+
+        AnsiConsole.WriteLine("parameter importance (share of the validation accuracy's variance each parameter's bins explain, normalized):");
+        foreach (var p in importance)
+        {
+            AnsiConsole.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {p.Name,-20} {p.Importance:F3}"));
         }
 
         AnsiConsole.WriteLine($"best: trial {best.Number}, validation accuracy {best.Value!.Value:F4}");
@@ -148,13 +155,9 @@ internal static class SweepCommand
         string model = Path.Combine(outputFolder, "checkpoints", Sanitize(result.Study.Name), $"trial-{best.CheckpointKey}", BatchNormCnnObjective.ModelFileName);
         if (File.Exists(model))
         {
-            // The trial's network goes into the same ML.NET pipeline 'mlbn train' writes, so the best model
-            // is an ordinary ML.NET model file that 'mlbn evaluate' and any ML.NET application read.
-            using var trained = ModelFile.Load(model);
-            using var network = new BatchNormCnnModel(trained);
-            var ml = new MLContext(seed: 1);
-            var view = ImageRows.View(ml, validation);
-            MlbnPipeline.Save(ml, MlbnPipeline.Around(ml, network, view), view.Schema, Path.Combine(outputFolder, "best-model.zip"));
+            // The trial saved an ordinary ML.NET model file (the pipeline 'mlbn train' writes), so the best
+            // model is that file: 'mlbn evaluate' and any ML.NET application read it.
+            File.Copy(model, Path.Combine(outputFolder, "best-model.zip"), overwrite: true);
             AnsiConsole.WriteLine($"best model: {Path.Combine(outputFolder, "best-model.zip")}");
         }
         else
@@ -166,17 +169,4 @@ internal static class SweepCommand
     private static int Positive(int value, string option) => value > 0 ? value : throw new UsageException($"{option} must be positive; got {value}.");
 
     private static string Sanitize(string name) => string.Concat(name.Select(c => char.IsLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '_'));
-
-    /// <summary>One line per trial event, as it happens.</summary>
-    private sealed class ConsoleObserver : ISweepObserver
-    {
-        public void TrialStarted(TrialRecord trial) =>
-            AnsiConsole.WriteLine($"trial {trial.Number} started{(trial.Attempt > 1 ? $" (retry of {trial.RetryOf})" : "")}: {trial.Parameters.Key()}");
-
-        public void TrialReported(TrialRecord trial, int step, double value) =>
-            AnsiConsole.WriteLine($"trial {trial.Number} epoch {step}: {value:F4}");
-
-        public void TrialEnded(TrialRecord trial) =>
-            AnsiConsole.WriteLine($"trial {trial.Number} {trial.State.ToString().ToLowerInvariant()}{(trial.Value is double v ? $" {v:F4}" : "")}{(trial.Error is { } e ? $": {e.Split('\n')[0]}" : "")}");
-    }
 }

@@ -36,7 +36,7 @@ internal sealed class ModelArchive
     /// <summary>The file this archive was read from.</summary>
     public string Path { get; }
 
-    /// <summary>The kind of file, for example <c>mlbn-model</c> or <c>mlbn-checkpoint</c>.</summary>
+    /// <summary>The kind of file, for example <c>mlbn-checkpoint</c>.</summary>
     public string Format { get; }
 
     /// <summary>The revision of <see cref="Format"/> that wrote the file.</summary>
@@ -149,25 +149,6 @@ internal sealed class ModelArchive
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new ModelFileException(path, $"the file cannot be read: {e.Message}", e);
-        }
-    }
-
-    /// <summary>
-    /// The manifest's format tag of the archive at <paramref name="path"/>, or null when it is not a readable archive
-    /// with a manifest; nothing is verified (<see cref="Read"/> does that), so callers use it only to pick a reader.
-    /// </summary>
-    public static string? PeekFormat(string path)
-    {
-        try
-        {
-            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
-            using var zip = new ZipArchive(stream, ZipArchiveMode.Read);
-            using var manifest = zip.GetEntry(ManifestEntryName)?.Open();
-            return manifest is null ? null : (JsonNode.Parse(manifest) as JsonObject)?["format"]?.GetValue<string>();
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException or JsonException or InvalidOperationException or ArgumentException)
-        {
-            return null;
         }
     }
 

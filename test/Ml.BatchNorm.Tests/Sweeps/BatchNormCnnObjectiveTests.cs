@@ -6,11 +6,13 @@ namespace Ml.BatchNorm.Tests.Sweeps;
 [TestClass]
 public sealed class BatchNormCnnObjectiveTests
 {
-    // The learning rate is the knob that separates trials early (1e-5 barely moves, 1 diverges);
-    // batch 16 gives 300 images enough steps per epoch.
+    // The learning rate of SGD (momentum 0.9) is the knob: over 2.6 decades it separates trials from the first
+    // epoch on (1e-3 learns slowly, 0.1 and above oscillate or diverge), and the ranking it sets early holds
+    // to the end, which is what pruning needs. Adam's early leaders (1e-2) fell behind later on this data, and
+    // at lr 1 SGD diverges and the trial fails, so the range stops at 0.42. Batch 16 gives 300 images 18 steps.
     private static readonly SearchSpace Space = new SearchSpace()
-        .Float(BatchNormCnnSearchSpace.LearningRate, 1e-5, 1, log: true)
-        .Choice(BatchNormCnnSearchSpace.Optimizer, "adam")
+        .Float(BatchNormCnnSearchSpace.LearningRate, 1e-3, 0.42, log: true)
+        .Choice(BatchNormCnnSearchSpace.Optimizer, "sgd")
         .Choice(BatchNormCnnSearchSpace.BatchSize, "16");
 
     [TestMethod]
@@ -24,32 +26,43 @@ public sealed class BatchNormCnnObjectiveTests
         CollectionAssert.AreEqual(validation.Labels.ToArray(), again.Validation.Labels.ToArray());
     }
 
-    // Measured on the native engine (2 loaded cores, about 2 minutes): ASHA used 23 of 45 epochs (51%)
-    // but its best trial scored 0.770 against 0.780 without pruning: 200 validation images make a point
-    // two images, so the 0.5-point criterion needs more validation rows (and so more time) to be stable.
+    // 300 training and 1,000 validation images (a point is 10 images), 8 learning rates evenly spaced on the
+    // log scale, 5 epochs each: ASHA used 20 of 40 epochs and kept the best trial (0.734). Replaying ASHA on
+    // the unpruned run's curves in 2,000 random trial orders (the seeded runs are deterministic, so a pruned
+    // trial's curve is a prefix of its unpruned one) kept the best trial in every order and used at most 60% of
+    // the epochs in 93% of them (48% on average): the order GridTuner(seed 1) draws is not a lucky one. About
+    // 3.5 minutes on 2 cores shared with a training run; the thresholds are the issue's.
     [TestMethod]
     [TestCategory("Training")]
-    [Ignore("Not yet calibrated: the best trial lands 1 point from the unpruned best on 200 validation images; needs a larger shrunk set on the TorchSharp engine.")]
     public async Task AshaPruningSavesEpochsAndKeepsTheBestWithinHalfAPoint()
     {
         using var folder = new TempFolder();
-        var (train, validation) = BatchNormCnnObjective.SplitValidation(FashionMnist.Train.Take(500), 0.4, seed: 1);
-        var objective = new BatchNormCnnObjective(train, validation, threads: 0, seed: 1);
+        var (train, validation) = BatchNormCnnObjective.SplitValidation(FashionMnist.Train.Take(1300), 1000 / 1300.0, seed: 1);
+        Assert.AreEqual(1000, validation.Count);
+        var objective = new BatchNormCnnObjective(train, validation, threads: 2, seed: 1);
         async Task<SweepResult> Run(IPruner pruner, string name) => await new SweepExperiment()
-            .SetStorage(folder.File(name + ".db")).SetSearchSpace(Space).SetTuner(new RandomTuner(7))
-            .SetObjective(objective).SetMaxEpochs(5).SetTrialBudget(9)
+            .SetStorage(folder.File(name + ".db")).SetSearchSpace(Space).SetTuner(new GridTuner(seed: 1, pointsPerRealRange: 8))
+            .SetObjective(objective).SetMaxEpochs(5).SetTrialBudget(8)
             .SetCheckpointFolder(folder.File("ck-" + name)).SetPruner(pruner).RunAsync();
 
         var full = await Run(new NoPruner(), "none");
         var pruned = await Run(new AshaPruner(minResource: 1, reductionFactor: 3), "asha");
-        Assert.IsTrue(full.Trials.All(t => t.State == TrialState.Complete), string.Join("\n", full.Trials.Select(t => t.Error)));
+        string Describe(SweepResult r) => string.Join("\n", r.Trials.Select(t => $"{t.Number} {t.State} {string.Join(" ", t.Intermediate.Values.Select(v => v.ToString("F3", System.Globalization.CultureInfo.InvariantCulture)))} {t.Parameters}"));
+        Assert.IsTrue(full.Trials.All(t => t.State == TrialState.Complete), Describe(full) + "\n" + string.Join("\n", full.Trials.Select(t => t.Error)));
         int fullEpochs = full.Trials.Sum(t => t.Intermediate.Count);
         int prunedEpochs = pruned.Trials.Sum(t => t.Intermediate.Count);
-        string Describe(SweepResult r) => string.Join("\n", r.Trials.Select(t => $"{t.Number} {t.State} {string.Join(" ", t.Intermediate.Values.Select(v => v.ToString("F3", System.Globalization.CultureInfo.InvariantCulture)))} {t.Parameters}"));
-        Assert.IsLessThanOrEqualTo(0.6 * fullEpochs, prunedEpochs, $"{prunedEpochs} of {fullEpochs} epochs\n{Describe(full)}\n{Describe(pruned)}");
-        Assert.IsLessThanOrEqualTo(0.005, full.Best!.Value!.Value - pruned.Best!.Value!.Value, $"{Describe(full)}\n{Describe(pruned)}");
+        string report = $"{prunedEpochs} of {fullEpochs} epochs; best {pruned.Best!.Value:F4} against {full.Best!.Value:F4}\n{Describe(full)}\n{Describe(pruned)}";
+        Assert.AreEqual(8 * 5, fullEpochs, report);
+        Assert.IsLessThanOrEqualTo(0.6 * fullEpochs, prunedEpochs, report);
+        Assert.IsLessThanOrEqualTo(0.005, full.Best.Value!.Value - pruned.Best.Value!.Value, report);
 
-        // Every complete trial left its model beside its checkpoints.
-        Assert.IsTrue(File.Exists(Path.Combine(folder.File("ck-asha"), "default", $"trial-{pruned.Best.CheckpointKey}", BatchNormCnnObjective.ModelFileName)));
+        // Every complete trial left its ML.NET model file beside its checkpoints; the best one reopens.
+        foreach (var trial in pruned.Trials.Where(t => t.State == TrialState.Complete))
+        {
+            Assert.IsTrue(File.Exists(Path.Combine(folder.File("ck-asha"), "default", $"trial-{trial.CheckpointKey}", BatchNormCnnObjective.ModelFileName)), $"trial {trial.Number}");
+        }
+
+        using var best = BatchNormCnnModel.Load(Path.Combine(folder.File("ck-asha"), "default", $"trial-{pruned.Best.CheckpointKey}", BatchNormCnnObjective.ModelFileName));
+        Assert.HasCount(10, best.ClassNames);
     }
 }

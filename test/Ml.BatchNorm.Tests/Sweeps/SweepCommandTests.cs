@@ -1,4 +1,5 @@
 using Ml.BatchNorm.Samples.Cli;
+using Ml.BatchNorm.Tests.Samples;
 using Ml.BatchNorm.Sweeps;
 using Ml.BatchNorm.SweepWorker;
 
@@ -29,6 +30,36 @@ public sealed class SweepCommandTests
         }
 
         Assert.AreEqual("trials: 3 complete, 0 pruned, 0 failed, 0 running", lines[3]);
+    }
+
+    [TestMethod]
+    [TestCategory("Training")]
+    public void RedirectedSweepPrintsOneLinePerTrialStateChangeAndWritesAnMlNetBestModel()
+    {
+        _ = FashionMnist.Train; // inconclusive without the data
+        using var folder = new TempFolder();
+        string output = folder.File("out");
+        var (exit, stdout, stderr) = Mlbn.RunProcess("sweep", "--train-rows", "600", "--validation-fraction", "0.5", "--trials", "2", "--max-epochs", "1",
+            "--threads", "1", "--storage", folder.File("s.db"), "--output", output);
+        Assert.AreEqual(0, exit, stderr);
+        var lines = stdout.Split('\n').Select(l => l.TrimEnd('\r')).ToList();
+        for (int trial = 0; trial < 2; trial++)
+        {
+            Assert.AreEqual(1, lines.Count(l => l.StartsWith($"trial {trial} running: ", StringComparison.Ordinal)), stdout);
+            Assert.AreEqual(1, lines.Count(l => l.StartsWith($"trial {trial} complete ", StringComparison.Ordinal) && l.EndsWith(" after 1 epochs", StringComparison.Ordinal)), stdout);
+        }
+
+        StringAssert.Contains(stdout, "parameter importance");
+        StringAssert.Contains(stdout, "  learning_rate ");
+        foreach (var file in new[] { "trials.csv", "optimization-history.svg", "intermediate-values.svg", "parallel-coordinates.svg", "importance.svg" })
+        {
+            Assert.IsTrue(File.Exists(Path.Combine(output, file)), file);
+        }
+
+        // The best model is the best trial's own ML.NET model file, read as 'mlbn evaluate' reads it.
+        var best = LoadedModel.Load(Path.Combine(output, "best-model.zip"));
+        Assert.AreEqual(784, best.FeatureSize);
+        Assert.HasCount(10, best.ClassNames);
     }
 
     [TestMethod]

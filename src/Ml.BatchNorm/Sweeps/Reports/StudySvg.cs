@@ -3,7 +3,7 @@ using System.Text;
 
 namespace Ml.BatchNorm.Sweeps;
 
-/// <summary>SVG plots of a study: optimization history, intermediate values per trial, parallel coordinates (self-contained files, no scripts).</summary>
+/// <summary>SVG plots of a study: optimization history, intermediate values per trial, parallel coordinates, parameter importance (self-contained files, no scripts).</summary>
 public static class StudySvg
 {
     private const int Width = 720;
@@ -81,6 +81,32 @@ public static class StudySvg
         {
             svg.Append(CultureInfo.InvariantCulture, $"<line x1=\"{Ax(i):F1}\" y1=\"{Margin}\" x2=\"{Ax(i):F1}\" y2=\"{Height - Margin}\" stroke=\"black\"/>\n");
             svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{Ax(i):F1}\" y=\"{Height - Margin + 16}\" text-anchor=\"middle\">{names[i]}</text>\n");
+        }
+
+        return svg.Append("</svg>\n").ToString();
+    }
+
+    /// <summary>
+    /// One horizontal bar per parameter, most important first: its <see cref="ParameterImportance.Importance"/>
+    /// (share of the value's variance its bins explain, normalized to sum 1), with η² in the label.
+    /// </summary>
+    public static string Importance(IReadOnlyList<ParameterImportance> importances)
+    {
+        const int row = 24;
+        const int labelWidth = 160;
+        int height = Math.Max(Height / 2, (2 * Margin) + (row * importances.Count));
+        double barWidth = Width - labelWidth - (2.0 * Margin);
+        var svg = new StringBuilder();
+        svg.Append(CultureInfo.InvariantCulture, $"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{Width}\" height=\"{height}\" font-family=\"sans-serif\" font-size=\"12\">\n");
+        svg.Append(CultureInfo.InvariantCulture, $"<rect width=\"{Width}\" height=\"{height}\" fill=\"white\"/>\n<text x=\"{Width / 2}\" y=\"20\" text-anchor=\"middle\" font-size=\"15\">Parameter importance</text>\n");
+        svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{Width / 2}\" y=\"38\" text-anchor=\"middle\">share of the value's variance explained by each parameter's bins (η²), normalized to sum 1</text>\n");
+        for (int i = 0; i < importances.Count; i++)
+        {
+            var p = importances[i];
+            double y = Margin + (i * row);
+            svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{Margin + labelWidth - 6}\" y=\"{y + 15}\" text-anchor=\"end\">{p.Name}</text>\n");
+            svg.Append(CultureInfo.InvariantCulture, $"<rect x=\"{Margin + labelWidth}\" y=\"{y + 4}\" width=\"{barWidth * p.Importance:F1}\" height=\"{row - 8}\" fill=\"#1f77b4\"/>\n");
+            svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{Margin + labelWidth + (barWidth * p.Importance) + 4:F1}\" y=\"{y + 15}\">{p.Importance:F3} (η² {p.ExplainedVariance:F3})</text>\n");
         }
 
         return svg.Append("</svg>\n").ToString();

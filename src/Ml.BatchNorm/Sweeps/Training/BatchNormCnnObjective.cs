@@ -1,3 +1,4 @@
+using Microsoft.ML;
 using Ml.BatchNorm.Data;
 using Ml.BatchNorm.Engine;
 
@@ -8,7 +9,8 @@ namespace Ml.BatchNorm.Sweeps;
 /// off) and training options from a trial's <see cref="BatchNormCnnSearchSpace"/> parameters, trains
 /// for the trial's epochs on the training view, checkpoints and evaluates on the validation view after
 /// every epoch (the value reported to the pruner), resumes from the trial folder's checkpoint, and
-/// saves the trained model there as <see cref="ModelFileName"/>. Never touches a test set.
+/// saves the trained model there as <see cref="ModelFileName"/>: an ML.NET model file, the pipeline
+/// <c>mlbn train</c> writes, that <c>mlContext.Model.Load</c> and <c>mlbn evaluate</c> read. Never touches a test set.
 /// </summary>
 /// <remarks>
 /// Written against the engine's <see cref="Trainer"/>/<see cref="TrainingOptions"/>. Intermediate values
@@ -17,8 +19,8 @@ namespace Ml.BatchNorm.Sweeps;
 /// </remarks>
 public sealed class BatchNormCnnObjective : ITrialObjective
 {
-    /// <summary>The trained model's file name inside the trial's checkpoint folder.</summary>
-    public const string ModelFileName = "model.mlbn";
+    /// <summary>The trained model's ML.NET model file name inside the trial's checkpoint folder.</summary>
+    public const string ModelFileName = "model.zip";
 
     private readonly ImageDataset _train;
     private readonly ImageDataset _validation;
@@ -128,14 +130,31 @@ public sealed class BatchNormCnnObjective : ITrialObjective
         var trainer = new Trainer(Spec(context.Parameters), options);
         long stepsPerEpoch = trainer.PlannedSteps(_train) / context.MaxEpochs;
         var reporter = new EpochReporter(context, stepsPerEpoch);
-        using var model = trainer.Train(_train, _validation, reporter, context.CancellationToken);
-        ModelFile.Save(model, Path.Combine(context.CheckpointFolder, ModelFileName));
-        return context.Metric switch
+        var trained = trainer.Train(_train, _validation, reporter, context.CancellationToken);
+        using var model = new BatchNormCnnModel(trained, BatchNormCnnTransformer.TrainingJson(options, trained.Summary));
+        double value = context.Metric switch
         {
-            SweepMetric.MacroAccuracy => MacroAccuracy(model.Network, _validation),
-            SweepMetric.LogLoss => DatasetLoss.Compute(model.Network, _validation, _validation.Count).MeanLoss,
-            _ => DatasetLoss.Compute(model.Network, _validation, _validation.Count).Accuracy,
+            SweepMetric.MacroAccuracy => MacroAccuracy(model.Trained.Network, _validation),
+            SweepMetric.LogLoss => DatasetLoss.Compute(model.Trained.Network, _validation, _validation.Count).MeanLoss,
+            _ => DatasetLoss.Compute(model.Trained.Network, _validation, _validation.Count).Accuracy,
         };
+        Save(model, Path.Combine(context.CheckpointFolder, ModelFileName));
+        return value;
+    }
+
+    /// <summary>
+    /// Saves the trial's network in the pipeline every mlbn command writes, its input schema that of the
+    /// validation rows ("Label" UInt32, "Features" pixel/255), so the best trial's file is a finished model.
+    /// </summary>
+    private void Save(BatchNormCnnModel model, string path)
+    {
+        var ml = new MLContext(seed: 1);
+        var view = ImageRows.View(ml, _validation);
+        var pipeline = MlbnPipeline.Around(ml, model, view);
+        using (pipeline as IDisposable)
+        {
+            MlbnPipeline.Save(ml, pipeline, view.Schema, path);
+        }
     }
 
     /// <summary>The mean over classes of each class's recall (ML.NET's macro accuracy), classes absent from the data left out.</summary>

@@ -2,7 +2,7 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using Ml.BatchNorm.Data;
 
-namespace Ml.BatchNorm.Samples.Cli;
+namespace Ml.BatchNorm;
 
 /// <summary>An in-memory <see cref="ImageDataset"/> as the rows ML.NET models read: "Label" UInt32, "Features" = pixel/255.</summary>
 internal static class ImageRows

@@ -1,14 +1,19 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Transforms;
+using Ml.BatchNorm.Files;
 
-namespace Ml.BatchNorm.Samples.Cli;
+namespace Ml.BatchNorm;
 
 /// <summary>
 /// The ML.NET pipeline every mlbn command writes, as a user would build it over <c>LoadFromIdx</c> data:
 /// MapValue (label value → class name) → MapValueToKey (key data: the names in label order, so key k is label
 /// k - 1 and every class keeps its output) → BatchNormCnn → MapKeyToValue("PredictedLabel").
 /// </summary>
+/// <remarks>
+/// In the library rather than the command line because sweep trials save their models through it too, so
+/// every model file mlbn writes is the same kind of ML.NET model file.
+/// </remarks>
 internal static class MlbnPipeline
 {
     public static IEstimator<ITransformer> Build(MLContext ml, IReadOnlyList<string> classNames, BatchNormCnnOptions options) =>
@@ -27,27 +32,8 @@ internal static class MlbnPipeline
     }
 
     /// <summary>Saves an ML.NET model file atomically: a failed save leaves the previous file and no partial one.</summary>
-    public static void Save(MLContext ml, ITransformer model, DataViewSchema inputSchema, string path)
-    {
-        string full = Path.GetFullPath(path);
-        string folder = Path.GetDirectoryName(full)!;
-        Directory.CreateDirectory(folder);
-        string temp = Path.Combine(folder, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write))
-            {
-                ml.Model.Save(model, inputSchema, stream);
-                stream.Flush(flushToDisk: true);
-            }
-
-            File.Move(temp, full, overwrite: true);
-        }
-        finally
-        {
-            File.Delete(temp);
-        }
-    }
+    public static void Save(MLContext ml, ITransformer model, DataViewSchema inputSchema, string path) =>
+        AtomicFile.Write(path, stream => ml.Model.Save(model, inputSchema, stream));
 
     /// <summary>Label value → class name → key (key k = label k - 1).</summary>
     public static EstimatorChain<ValueToKeyMappingTransformer> Labels(MLContext ml, IReadOnlyList<string> classNames) =>
