@@ -72,7 +72,7 @@ if flops:
             f"pytorch {summary['gflops_peer']:.1f}")
     if ceiling:
         summary["ceiling"] = ceiling
-        line += (f"; ceiling in this run: convolution {ceiling['conv_gflops']:.0f}, sgemm {ceiling['sgemm_gflops']:.0f} "
+        line += (f"; ceiling in this run: convolution {ceiling['conv_gflops']:.0f}, sgemm {ceiling['matmul_gflops']:.0f} "
                  f"(ml.batchnorm at {100 * summary['gflops_ours'] / ceiling['conv_gflops']:.1f}% of the convolution ceiling)")
     print(line)
 rss = [(r["ours"].get("peak_rss_mb"), r["peer"].get("peak_rss_mb")) for r in rounds]
