@@ -57,7 +57,9 @@ internal static class ScoringModels
                     options.InterOpNumThreads = 1;
                 }
 
-                SetSessionOptions(loading, options);
+                // ML.NET's OnnxTransformer reads these when Model.Load makes its ONNX Runtime session (checked: the
+                // optimized graph file appears).
+                ((IHostEnvironment)loading).SetOnnxSessionOption(options);
             }
 
             return loading.Model.Load(path, out _);
@@ -83,23 +85,5 @@ internal static class ScoringModels
         }
 
         return rows;
-    }
-
-    private static void SetSessionOptions(MLContext ml, OnnxSessionOptions options)
-    {
-        try
-        {
-            ((IHostEnvironment)ml).SetOnnxSessionOption(options);
-        }
-        catch (ArgumentException)
-        {
-            // ML.NET 5.0's SetOnnxSessionOption stores the options and then throws "No Onnx Session Options"
-            // regardless; the check below says whether they were stored.
-        }
-
-        if (!ReferenceEquals(((IHostEnvironment)ml).GetOnnxSessionOption(), options))
-        {
-            throw new InvalidOperationException("ML.NET did not keep the ONNX Runtime session options set on the MLContext.");
-        }
     }
 }

@@ -40,12 +40,12 @@ internal sealed class OnnxBatchScorer : IDisposable
     public int Classes { get; }
 
     /// <summary>
-    /// Scores the first <paramref name="rows"/> rows of <paramref name="input"/> (row after row) into
+    /// Scores the first <paramref name="rows"/> rows of <paramref name="input"/> (row after row; pinned while ONNX Runtime reads it) into
     /// <paramref name="scores"/> (<see cref="Classes"/> per row) and <paramref name="indices"/>.
     /// </summary>
-    public void Score(float[] input, int rows, Span<float> scores, Span<long> indices)
+    public void Score(Memory<float> input, int rows, Span<float> scores, Span<long> indices)
     {
-        using var value = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, input.AsMemory(0, rows * InputSize), [rows, InputSize]);
+        using var value = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, input[..(rows * InputSize)], [rows, InputSize]);
         using var run = new RunOptions();
         using var outputs = _session.Run(run, _inputNames, [value], _outputNames);
         outputs[0].GetTensorDataAsSpan<float>().CopyTo(scores[..(rows * Classes)]);
