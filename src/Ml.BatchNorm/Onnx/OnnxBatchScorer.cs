@@ -21,11 +21,13 @@ internal sealed class OnnxBatchScorer : IDisposable
     /// <param name="indexName">The predicted-index output.</param>
     /// <param name="inputSize">Values per row.</param>
     /// <param name="classes">Scores per row.</param>
-    public OnnxBatchScorer(byte[] graph, string inputName, string scoreName, string indexName, int inputSize, int classes)
+    /// <param name="intraOpThreads">ONNX Runtime's intra-op threads; 0 keeps its default (one per physical core).</param>
+    public OnnxBatchScorer(byte[] graph, string inputName, string scoreName, string indexName, int inputSize, int classes, int intraOpThreads = 0)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(intraOpThreads);
         // ONNX Runtime's defaults, as ML.NET's ONNX transformer creates its session: every graph optimization
-        // (batch norms folded into the convolutions before them), one intra-op thread per physical core.
-        using var options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
+        // (blocked layouts, batch norms folded where they can be), one intra-op thread per physical core.
+        using var options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL, IntraOpNumThreads = intraOpThreads };
         _session = new InferenceSession(graph, options);
         _inputNames = [inputName];
         _outputNames = [scoreName, indexName];
