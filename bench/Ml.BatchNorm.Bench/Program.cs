@@ -10,6 +10,7 @@ internal static class Program
         var root = new RootCommand("Ml.BatchNorm benchmarks (C# side).");
         root.Subcommands.Add(TrainThroughput.Create());
         root.Subcommands.Add(ScoreThroughput.Create());
+        root.Subcommands.Add(GraphForms.Create());
         root.Subcommands.Add(Ceiling.Create());
         root.Subcommands.Add(DataOpen.Create());
         root.Subcommands.Add(AllocatorTraining.Create());

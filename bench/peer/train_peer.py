@@ -240,6 +240,8 @@ def score(args, model):
     x, y = load_split(args.data, "t10k")
     if args.batch_size == 1:  # a full 10k single-image pass is slow; time --latency-samples images
         x, y = x[:args.latency_samples], y[:args.latency_samples]
+    else:
+        x, y = x[:args.rows], y[:args.rows]
     n, bs = x.shape[0], args.batch_size
     model.eval()
     with torch.inference_mode():
@@ -309,6 +311,7 @@ def main():
     ap.add_argument("--mode", choices=["train", "score", "data-open"], default="train")
     ap.add_argument("--repetitions", type=int, default=5, help="data-open repetitions")
     ap.add_argument("--latency-samples", type=int, default=500, help="single images timed when --batch-size 1")
+    ap.add_argument("--rows", type=int, default=10000, help="test rows scored (score mode, batch size above 1)")
     args = ap.parse_args()
 
     torch.set_num_threads(args.threads)  # before any work

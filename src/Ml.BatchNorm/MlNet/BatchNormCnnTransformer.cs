@@ -1,14 +1,17 @@
 using System.Text.Json;
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using Ml.BatchNorm.Onnx;
 
 namespace Ml.BatchNorm;
 
 /// <summary>
 /// A fitted BatchNormCnn: adds "Score" (K softmax probabilities, typed Vector&lt;Single, 1, K&gt; by ML.NET's ONNX transformer; slot names = class names) and
 /// "PredictedLabel" (a key of exactly the label's key type and values; the most probable class, the lowest index on
-/// ties). It scores through an equivalent chain of ML.NET's own transformers (ApplyOnnxModel over the network's
-/// ONNX graph, then Hash, MapValue, MapValueToKey, DropColumns) and saves by handing ML.NET that chain, so a saved
+/// ties). It is an equivalent chain of ML.NET's own transformers (ApplyOnnxModel over the network's ONNX graph,
+/// then Hash, MapValue, MapValueToKey, DropColumns): a prediction engine runs that chain row by row, while
+/// <see cref="Transform"/> runs the chain's ONNX graph on many rows per ONNX Runtime call with the chain's output
+/// schema (ML.NET's ONNX transformer makes one call per row). It saves by handing ML.NET that chain, so a saved
 /// model loads with <c>mlContext.Model.Load</c> in any application that references Microsoft.ML,
 /// Microsoft.ML.OnnxTransformer and Microsoft.ML.OnnxRuntime, without this library, and scores identically.
 /// </summary>
@@ -16,11 +19,14 @@ public sealed class BatchNormCnnTransformer : ISingleFeaturePredictionTransforme
 {
     private readonly TransformerChain<ITransformer> _chain;
     private readonly int _featureSize;
+    private readonly Lazy<OnnxBatchScorer> _scorer;
 
-    private BatchNormCnnTransformer(BatchNormCnnModel model, TransformerChain<ITransformer> chain, string featureColumnName, int featureSize)
+    private BatchNormCnnTransformer(BatchNormCnnModel model, TransformerChain<ITransformer> chain, byte[] onnx, string onnxInputName, string featureColumnName, int featureSize)
     {
         Model = model;
         _chain = chain;
+        // Made on the first Transform: a transformer that is only saved or run by a prediction engine never needs it.
+        _scorer = new(() => new OnnxBatchScorer(onnx, onnxInputName, ScoringChain.ScoreColumnName, ScoringChain.IndexColumnName, featureSize, model.Trained.Network.OutputSize));
         FeatureColumnName = featureColumnName;
         _featureSize = featureSize;
         FeatureColumnType = new VectorDataViewType(NumberDataViewType.Single, featureSize);
@@ -67,7 +73,7 @@ public sealed class BatchNormCnnTransformer : ISingleFeaturePredictionTransforme
         string inputName = ScoringChain.OnnxInputName(featureColumnName);
         var onnx = NetworkGraph.ForMlNet(model.Trained, inputName, model.TrainingOptionsJson);
         var chain = ScoringChain.Build(input, onnx, inputName, featureColumnName, labels);
-        return new BatchNormCnnTransformer(model, chain, featureColumnName, spec.Channels * spec.Height * spec.Width);
+        return new BatchNormCnnTransformer(model, chain, onnx, inputName, featureColumnName, spec.Channels * spec.Height * spec.Width);
     }
 
     /// <inheritdoc/>
@@ -78,12 +84,17 @@ public sealed class BatchNormCnnTransformer : ISingleFeaturePredictionTransforme
         return _chain.GetOutputSchema(inputSchema);
     }
 
-    /// <inheritdoc/>
+    /// <summary>
+    /// Adds Score and PredictedLabel, computing them many rows per ONNX Runtime call over the same graph that is
+    /// saved (ML.NET's chain makes one call per row); the schema is the saved chain's. Predicted labels are the
+    /// loaded model's; scores agree within float rounding (a row scored alone and in a batch may differ in the last bits).
+    /// </summary>
     public IDataView Transform(IDataView input)
     {
         ArgumentNullException.ThrowIfNull(input);
         CheckInput(input.Schema);
-        return _chain.Transform(input);
+        var schema = _chain.GetOutputSchema(input.Schema);
+        return (IDataView?)BatchScoredView.TryCreate(input, schema, _scorer.Value, FeatureColumnName) ?? _chain.Transform(input);
     }
 
     /// <inheritdoc/>
@@ -97,10 +108,15 @@ public sealed class BatchNormCnnTransformer : ISingleFeaturePredictionTransforme
     /// <summary>Saves the equivalent ML.NET chain: nothing of this library is needed to load it.</summary>
     void ICanSaveModel.Save(ModelSaveContext ctx) => ((ICanSaveModel)_chain).Save(ctx);
 
-    /// <summary>Releases the network and the ONNX Runtime session.</summary>
+    /// <summary>Releases the network and the ONNX Runtime sessions.</summary>
     public void Dispose()
     {
         _chain.Dispose();
+        if (_scorer.IsValueCreated)
+        {
+            _scorer.Value.Dispose();
+        }
+
         Model.Dispose();
     }
 

@@ -8,7 +8,9 @@ namespace Ml.BatchNorm.Onnx;
 /// as the engine computes it: the flat input reshaped to (N, C, H, W), convolutions with the engine's
 /// "same" padding, batch norms as BatchNormalization nodes over the moving statistics, CReLU as
 /// Concat(Relu(x), Relu(Neg(x))), max pooling, Flatten in the engine's (C, H, W) order, dense layers
-/// as Gemm, no dropout, and a final Softmax. Initializers carry the engine's tensor names.
+/// as Gemm, no dropout, and a final Softmax. A batch norm followed by CReLU (and a max pool) is written
+/// in an equivalent form that ONNX Runtime runs faster (<see cref="BatchNormCRelu"/>). Initializers carry
+/// the engine's tensor names.
 /// </summary>
 internal sealed class OnnxGraphBuilder
 {
@@ -45,6 +47,14 @@ internal sealed class OnnxGraphBuilder
         long[] shape = [spec.Channels, spec.Height, spec.Width];
         for (int i = 0; i < spec.Layers.Count; i++)
         {
+            if (options.NegatedBatchNormCRelu && spec.Layers[i] is BatchNormLayer b && i + 1 < spec.Layers.Count && spec.Layers[i + 1] is CReluLayer)
+            {
+                var pool = i + 2 < spec.Layers.Count ? spec.Layers[i + 2] as MaxPoolLayer : null;
+                (x, shape) = BatchNormCRelu(i, b, pool, x, shape);
+                i += pool is null ? 1 : 2;
+                continue;
+            }
+
             (x, shape) = Layer(i, spec.Layers[i], x, shape);
         }
 
@@ -146,6 +156,36 @@ internal sealed class OnnxGraphBuilder
             default:
                 throw new NotSupportedException($"layer {i} is a {layer.GetType().Name}, which has no ONNX translation.");
         }
+    }
+
+    /// <summary>
+    /// Batch norm, CReLU and an optional max pool after them, as Concat(BN(x), BN⁻(x)) → [MaxPool] → Relu, where
+    /// BN⁻ is the same batch norm with its scale and shift negated: it computes -BN(x) exactly (x·a + b with a
+    /// and b negated), so no Neg node is needed, and pooling before the Relu is exact (Relu is monotone) and
+    /// runs it on a quarter of the values. ONNX Runtime keeps such a graph in its blocked (NCHWc) layout from
+    /// convolution to pooling; a Neg node made it reorder the tensor to plain layout and back at every CReLU.
+    /// </summary>
+    private (string Output, long[] Shape) BatchNormCRelu(int i, BatchNormLayer b, MaxPoolLayer? pool, string x, long[] shape)
+    {
+        string p = $"{i}.";
+        var (y, _) = Layer(i, b, x, shape);
+        int channels = (int)shape[0];
+        float[] scale = b.Options.Scale ? _network.ReadTensor(p + "weight") : Enumerable.Repeat(1f, channels).ToArray();
+        float[] shift = b.Options.Center ? _network.ReadTensor(p + "bias") : new float[channels];
+        string negatedScale = AddConstant(p + "scale_negated", [channels], scale.Select(v => -v).ToArray());
+        string negatedShift = AddConstant(p + "bias_negated", [channels], shift.Select(v => -v).ToArray());
+        string negated = Node("BatchNormalization", p + "batch_norm_negated", [x, negatedScale, negatedShift, Use(p + "running_mean"), Use(p + "running_var")],
+            AttributeProto.Of("epsilon", (float)b.Options.Epsilon));
+        string crelu = $"{i + 1}.";
+        string both = Node("Concat", crelu + "concat", [y, negated], AttributeProto.Of("axis", 1L));
+        long[] doubled = (long[])shape.Clone();
+        doubled[0] *= 2;
+        if (pool is not null)
+        {
+            (both, doubled) = Layer(i + 2, pool, both, doubled);
+        }
+
+        return (Node("Relu", crelu + "relu", [both]), doubled);
     }
 
     private void AddSlotNames(string scoreName, IReadOnlyList<string> labels)

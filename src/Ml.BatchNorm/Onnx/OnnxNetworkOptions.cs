@@ -35,6 +35,14 @@ public sealed record OnnxNetworkOptions
     public string? TrainingOptionsJson { get; init; }
 
     /// <summary>
+    /// Whether a batch norm followed by CReLU (and max pooling) is written as Concat(BN(x), BN⁻(x)) → MaxPool → Relu,
+    /// BN⁻ being the batch norm with negated scale and shift (exact, and cheap for ONNX Runtime), rather than
+    /// the literal Concat(Relu(x), Relu(Neg(x))) after the batch norm. Internal: the literal form is the
+    /// reference the benchmarks and tests compare with. Default true.
+    /// </summary>
+    internal bool NegatedBatchNormCRelu { get; init; } = true;
+
+    /// <summary>
     /// The same options for runtimes other than ML.NET: input → score only, standard ONNX operators only
     /// (no predicted-index output, no ai.onnx.ml slot-name node). The metadata stays.
     /// </summary>

@@ -9,8 +9,8 @@ namespace Ml.BatchNorm.Onnx;
 
 /// <summary>
 /// Writes a network as an ONNX model: the inference graph (see <see cref="OnnxNetworkOptions"/> for its
-/// inputs and outputs; batch norms stay BatchNormalization nodes over the moving statistics, which
-/// ONNX Runtime folds into the layer before them at load), every weight and statistic under the
+/// inputs and outputs; batch norms stay BatchNormalization nodes over the moving statistics, a batch
+/// norm before CReLU beside its negated twin, see <see cref="OnnxGraphBuilder"/>), every weight and statistic under the
 /// engine's tensor names, and in metadata_props the network spec, the training options, the class
 /// names and the format version (<see cref="OnnxMetadataKeys"/>). <see cref="OnnxNetworkReader"/> reads it back.
 /// </summary>

@@ -46,7 +46,10 @@ public sealed class OnnxRoundTripTests
         Assert.AreEqual(0, model.Graph.Nodes.Count(n => n.OpType == "BatchNormalization"), "model2 has no batch norm");
         using var bn = new Network(SeedNetworks.Model1(), seed: 3);
         var withBn = Ml.BatchNorm.Onnx.Proto.ModelProto.Parse(OnnxNetworkWriter.ToBytes(bn));
-        Assert.AreEqual(3, withBn.Graph!.Nodes.Count(n => n.OpType == "BatchNormalization"), "every batch norm stays a node");
+        var batchNorms = withBn.Graph!.Nodes.Where(n => n.OpType == "BatchNormalization").Select(n => n.Name).ToList();
+        Assert.AreEqual(3, batchNorms.Count(n => !n.EndsWith("_negated", StringComparison.Ordinal)), "every batch norm stays a node: " + string.Join(", ", batchNorms));
+        Assert.AreEqual(3, batchNorms.Count(n => n.EndsWith("_negated", StringComparison.Ordinal)), "each batch norm before a CReLU has its negated twin: " + string.Join(", ", batchNorms));
+        Assert.IsFalse(withBn.Graph.Nodes.Any(n => n.OpType == "Neg"), "the negated twins replace Neg");
     }
 
     private static void AssertRoundTrip(NetworkSpec spec, bool train)
