@@ -74,11 +74,11 @@ public sealed class BatchNormCnnOptions
     public string? CheckpointPath { get; set; }
 
     /// <summary>
-    /// The best recipe found by sweeping the trainer on a validation split of Fashion-MNIST's training images
-    /// (docs/EXPERIMENTS.md, "The best recipe"): model1 with dropout keep 0.74 and batch-norm decay 0.95; Adam
-    /// at 0.0014 decayed by 0.75 every 1000 steps, batch 256, 25 epochs, training images shifted by up to one
-    /// pixel; evaluations and checkpoints every 234 steps (an epoch of 60,000 images). About 13 minutes on two
-    /// cores, against the default's two: it trades time for accuracy.
+    /// The best recipe, chosen on validation splits of Fashion-MNIST's training images (docs/EXPERIMENTS.md,
+    /// "The best recipe"): model1 with dropout keep 0.74 and batch-norm decay 0.95; Adam at 0.0014 decayed by
+    /// 0.6 every 1000 steps, batch 256, 35 epochs; training images shifted by up to one pixel and mirrored
+    /// left-right; evaluations and checkpoints every 234 steps (an epoch of 60,000 images). 93.15% test accuracy
+    /// in 14.5 minutes on two cores, against the default's 91.0% in two: it trades time for accuracy.
     /// </summary>
     public static BatchNormCnnOptions BestRecipe() => new()
     {
@@ -88,11 +88,11 @@ public sealed class BatchNormCnnOptions
         {
             Optimizer = OptimizerKind.Adam,
             LearningRate = 0.0014,
-            LearningRateDecay = 0.75,
+            LearningRateDecay = 0.6,
             LearningRateDecaySteps = 1000,
             BatchSize = 256,
-            Epochs = 25,
-            Augmentation = new Data.ImageAugmentation { MaxShift = 1 },
+            Epochs = 35,
+            Augmentation = new Data.ImageAugmentation { MaxShift = 1, HorizontalFlip = true },
             EvaluateEvery = 234,
             CheckpointEvery = 234,
         },
