@@ -56,21 +56,30 @@ public sealed record ImageAugmentation
         }
 
         var random = SplitMix64.ForEpoch(seed ^ StreamSalt, step);
-        var source = new float[buffer.PixelsPerImage];
-        for (int row = 0; row < rows; row++)
+        // Pooled: this runs every training step, which should leave no managed garbage behind.
+        var rented = System.Buffers.ArrayPool<float>.Shared.Rent(buffer.PixelsPerImage);
+        var source = rented.AsSpan(0, buffer.PixelsPerImage);
+        try
         {
-            // Every image draws the same number of values, so image k's change depends on k alone.
-            int dx = random.NextBelow(2 * MaxShift + 1) - MaxShift;
-            int dy = random.NextBelow(2 * MaxShift + 1) - MaxShift;
-            bool flip = HorizontalFlip && (random.Next() & 1) == 1;
-            if (dx == 0 && dy == 0 && !flip)
+            for (int row = 0; row < rows; row++)
             {
-                continue;
-            }
+                // Every image draws the same number of values, so image k's change depends on k alone.
+                int dx = random.NextBelow(2 * MaxShift + 1) - MaxShift;
+                int dy = random.NextBelow(2 * MaxShift + 1) - MaxShift;
+                bool flip = HorizontalFlip && (random.Next() & 1) == 1;
+                if (dx == 0 && dy == 0 && !flip)
+                {
+                    continue;
+                }
 
-            var image = buffer.ImageRow(row);
-            image.CopyTo(source);
-            Transform(source, image, channels, height, width, dx, dy, flip);
+                var image = buffer.ImageRow(row);
+                image.CopyTo(source);
+                Transform(source, image, channels, height, width, dx, dy, flip);
+            }
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<float>.Shared.Return(rented);
         }
     }
 

@@ -132,11 +132,13 @@ public sealed class BatchNormCnnObjective : ITrialObjective
         var reporter = new EpochReporter(context, stepsPerEpoch);
         var trained = trainer.Train(_train, _validation, reporter, context.CancellationToken);
         using var model = new BatchNormCnnModel(trained, BatchNormCnnTransformer.TrainingJson(options, trained.Summary));
+        // The trainer already measured the whole validation view after the last step; only macro accuracy needs another pass.
+        var last = reporter.Final ?? DatasetLoss.Compute(model.Trained.Network, _validation, _validation.Count);
         double value = context.Metric switch
         {
             SweepMetric.MacroAccuracy => MacroAccuracy(model.Trained.Network, _validation),
-            SweepMetric.LogLoss => DatasetLoss.Compute(model.Trained.Network, _validation, _validation.Count).MeanLoss,
-            _ => DatasetLoss.Compute(model.Trained.Network, _validation, _validation.Count).Accuracy,
+            SweepMetric.LogLoss => last.MeanLoss,
+            _ => last.Accuracy,
         };
         Save(model, Path.Combine(context.CheckpointFolder, ModelFileName));
         return value;
@@ -192,9 +194,22 @@ public sealed class BatchNormCnnObjective : ITrialObjective
     /// <summary>Turns the trainer's end-of-epoch evaluations into reported values; synchronous, so a prune stops training at once.</summary>
     private sealed class EpochReporter(TrialContext context, long stepsPerEpoch) : IProgress<TrainingProgress>
     {
+        /// <summary>The validation measured after the last step, when the trainer reported it.</summary>
+        public DatasetLoss? Final { get; private set; }
+
         public void Report(TrainingProgress value)
         {
-            if (value.Evaluation is { } evaluation && value.Step % stepsPerEpoch == 0)
+            if (value.Evaluation is not { } evaluation)
+            {
+                return;
+            }
+
+            if (value.Step == value.TotalSteps)
+            {
+                Final = new DatasetLoss(evaluation.TestLoss, evaluation.TestAccuracy, evaluation.TestRows);
+            }
+
+            if (value.Step % stepsPerEpoch == 0)
             {
                 int epoch = (int)(value.Step / stepsPerEpoch);
                 context.Report(epoch, context.Metric == SweepMetric.LogLoss ? evaluation.TestLoss : evaluation.TestAccuracy);
