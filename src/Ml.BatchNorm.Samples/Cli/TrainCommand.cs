@@ -55,12 +55,22 @@ internal static class TrainCommand
             Validators = { r => { if (r.GetValueOrDefault<int?>() is < 0) { r.AddError("--shift must not be negative."); } } },
         };
         var flip = new Option<bool?>("--flip") { Description = "Mirror each training image left-right with probability 1/2 (suits garments, not digits; on in the best recipe)." };
+        var erase = new Option<double?>("--erase")
+        {
+            Description = "Random erasing: the probability that a training image gets a random rectangle (2-40% of it) filled with noise (default 0: off).",
+            Validators = { r => { if (r.GetValueOrDefault<double?>() is < 0 or > 1) { r.AddError("--erase must be a probability in [0, 1]."); } } },
+        };
+        var labelSmoothing = new Option<double?>("--label-smoothing")
+        {
+            Description = "Label smoothing ε of the training loss: targets (1 - ε) on the true class plus ε spread over all classes (default 0).",
+            Validators = { r => { if (r.GetValueOrDefault<double?>() is < 0 or >= 1) { r.AddError("--label-smoothing must be in [0, 1)."); } } },
+        };
         var classes = DataOptions.Classes("Train and evaluate on these classes only (the model keeps every class's output), e.g. to pre-train for 'mlbn finetune'.");
 
         var command = new Command("train", "Train the seed's batch-normalized CNN, show progress, print test metrics and save the model.")
         {
             data, model, recipe, epochs, iterations, batchSize, noBatchNorm, decay, learningRate, learningRateDecay, learningRateDecaySteps, optimizer, keepProbability, seed, threads, device, leaveAllocator,
-            restart, checkpoint, checkpointEvery, evaluateEvery, trainRows, testRows, classes, lastBatch, shift, flip,
+            restart, checkpoint, checkpointEvery, evaluateEvery, trainRows, testRows, classes, lastBatch, shift, flip, erase, labelSmoothing,
         };
         DataOptions.EpochsOrIterations(command, epochs, iterations);
         foreach (var positive in new Option[] { epochs, iterations, batchSize, checkpointEvery, learningRateDecaySteps })
@@ -114,7 +124,9 @@ internal static class TrainCommand
                 {
                     MaxShift = parse.GetValue(shift) ?? options.Augmentation.MaxShift,
                     HorizontalFlip = parse.GetValue(flip) ?? options.Augmentation.HorizontalFlip,
+                    EraseProbability = parse.GetValue(erase) ?? options.Augmentation.EraseProbability,
                 },
+                LabelSmoothing = parse.GetValue(labelSmoothing) ?? options.LabelSmoothing,
             };
             var batchNorm = DataOptions.ValidatedOptions(options, parse.GetValue(decay), start.BatchNorm);
 
@@ -145,7 +157,7 @@ internal static class TrainCommand
         var threads = TorchThreads.Apply(options.Threads);
         var allocator = ProcessAllocator.Configure(options.Allocator);
         console.MarkupLine($"[bold]mlbn train[/]: {Markup.Escape(networkName)} on {train.Count} training / {test.Count} test images from {Markup.Escape(Path.GetDirectoryName(train.Source) ?? train.Source)}");
-        console.MarkupLine($"  optimizer {options.Optimizer} lr {options.LearningRate} batch {options.BatchSize} {(options.Iterations is long i ? $"{i} iterations" : $"{options.Epochs ?? TrainingOptions.DefaultEpochs} epochs")} seed {options.Seed} augmentation {Markup.Escape(options.Augmentation.ToString())} device {Markup.Escape(options.Device)} {Markup.Escape(threads.ToString())}; {Markup.Escape(allocator.ToString())}");
+        console.MarkupLine($"  optimizer {options.Optimizer} lr {options.LearningRate} batch {options.BatchSize} {(options.Iterations is long i ? $"{i} iterations" : $"{options.Epochs ?? TrainingOptions.DefaultEpochs} epochs")} seed {options.Seed} augmentation {Markup.Escape(options.Augmentation.ToString())}{(options.LabelSmoothing > 0 ? $" label smoothing {options.LabelSmoothing}" : "")} device {Markup.Escape(options.Device)} {Markup.Escape(threads.ToString())}; {Markup.Escape(allocator.ToString())}");
         if (options.CheckpointPath is { } cp && File.Exists(cp) && !options.Restart)
         {
             console.MarkupLine($"  resuming from checkpoint {Markup.Escape(cp)}");

@@ -20,6 +20,8 @@ public sealed partial class Network : IDisposable
     private readonly Device _device;
     private readonly object _sync = new();
     private ParameterOptimizer? _optimizer;
+    // Set with the optimizer: a training option that only the training step's loss reads.
+    private double _labelSmoothing;
     private bool _disposed;
 
     /// <summary>Builds the network with weights drawn from <paramref name="seed"/> on <paramref name="device"/> ("cpu", "cuda", "cuda:N").</summary>
@@ -132,6 +134,7 @@ public sealed partial class Network : IDisposable
         _optimizer?.Dispose();
         _optimizer = new ParameterOptimizer(options, TrainableParameters());
         _module.Context.KernelPath = options.KernelPath;
+        _labelSmoothing = options.LabelSmoothing;
         _tensorCache = null;
     }
 
@@ -156,7 +159,7 @@ public sealed partial class Network : IDisposable
             Nesterov = nesterov,
         });
 
-    /// <summary>One training step: forward in training mode, cross-entropy, backward, batch-norm L2, optimizer update.</summary>
+    /// <summary>One training step: forward in training mode, cross-entropy (label-smoothed when set), backward, batch-norm L2, optimizer update.</summary>
     internal (float Loss, long Correct) TrainStep(ReadOnlySpan<float> images, ReadOnlySpan<long> labels, int count, double learningRate, ulong step)
     {
         CheckSizes(images, count, null);
@@ -167,7 +170,7 @@ public sealed partial class Network : IDisposable
         return InTrainingMode(step, () =>
         {
             var logits = _module.call(x).reshape(count, -1);
-            var loss = F.cross_entropy(logits, y);
+            var loss = F.cross_entropy(logits, y, label_smoothing: _labelSmoothing);
             // Gradients are released after every step rather than zero-filled: backward then writes them fresh.
             _module.zero_grad(set_to_none: true);
             loss.backward();

@@ -109,6 +109,13 @@ public sealed record TrainingOptions
     /// </summary>
     public Data.ImageAugmentation Augmentation { get; init; } = Data.ImageAugmentation.None;
 
+    /// <summary>
+    /// Label smoothing ε in [0, 1): training's cross-entropy targets are (1 - ε) on the true class plus ε spread
+    /// evenly over all classes (PyTorch's definition), so the network is not pushed towards ever larger logits.
+    /// Only the training loss changes; evaluation reports the plain cross-entropy. Default 0.
+    /// </summary>
+    public double LabelSmoothing { get; init; }
+
     /// <summary>The number of epochs used when neither <see cref="Epochs"/> nor <see cref="Iterations"/> is given.</summary>
     public const int DefaultEpochs = 3;
 
@@ -156,6 +163,8 @@ public sealed record TrainingOptions
         Require(BatchSize > 0, nameof(BatchSize), $"must be positive; got {BatchSize}");
         Require(Augmentation is not null, nameof(Augmentation), $"must not be null; use {nameof(Data.ImageAugmentation)}.{nameof(Data.ImageAugmentation.None)}");
         Require(Augmentation!.MaxShift >= 0, nameof(Augmentation), $"{nameof(Data.ImageAugmentation.MaxShift)} must not be negative; got {Augmentation.MaxShift}");
+        Require(Augmentation.EraseProbability is >= 0 and <= 1, nameof(Augmentation), $"{nameof(Data.ImageAugmentation.EraseProbability)} must be in [0, 1]; got {Augmentation.EraseProbability}");
+        Require(LabelSmoothing is >= 0 and < 1, nameof(LabelSmoothing), $"must be in [0, 1); got {LabelSmoothing}");
         Require(Threads >= 0, nameof(Threads), $"must be 0 (all cores) or positive; got {Threads}");
         Require(EvaluateEvery >= 0, nameof(EvaluateEvery), $"must not be negative; got {EvaluateEvery}");
         Require(EvaluationRows >= 0, nameof(EvaluationRows), $"must not be negative; got {EvaluationRows}");
@@ -192,10 +201,15 @@ public sealed record TrainingOptions
             [nameof(FineTuning)] = FineTuning.ToString(),
         };
 
-        // Only when on: checkpoints written before augmentation existed keep resuming.
+        // Only when on: checkpoints written before augmentation (or label smoothing) existed keep resuming.
         if (!Augmentation.IsNone)
         {
             fingerprint[nameof(Augmentation)] = Augmentation.ToString();
+        }
+
+        if (LabelSmoothing != 0)
+        {
+            fingerprint[nameof(LabelSmoothing)] = F(LabelSmoothing);
         }
 
         return fingerprint;

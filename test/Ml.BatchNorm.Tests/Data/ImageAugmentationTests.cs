@@ -128,4 +128,87 @@ public sealed class ImageAugmentationTests
         var on = new TrainingOptions { Augmentation = new ImageAugmentation { MaxShift = 2, HorizontalFlip = true } };
         Assert.AreEqual("shift 2, flip", on.Fingerprint()[nameof(TrainingOptions.Augmentation)]);
     }
+
+    [TestMethod]
+    public void ErasingFillsOneRectangleOfTheAllowedSizeWithNoise()
+    {
+        const int side = 28, rows = 300;
+        var augmentation = new ImageAugmentation { EraseProbability = 1 };
+        using var buffer = new MiniBatchBuffer(rows, side * side);
+        // 2 is outside the noise's [0, 1], so every erased pixel shows.
+        Array.Fill(buffer.Images, 2f);
+        augmentation.Apply(buffer, rows, 1, side, side, seed: 9, step: 4);
+        var areas = new List<int>();
+        for (int row = 0; row < rows; row++)
+        {
+            var image = buffer.ImageRow(row).ToArray();
+            var erased = Enumerable.Range(0, image.Length).Where(i => image[i] != 2f).ToList();
+            Assert.IsTrue(erased.All(i => image[i] is >= 0f and <= 1f), $"row {row}: erased pixels must hold noise in [0, 1]");
+            int top = erased.Min(i => i / side), bottom = erased.Max(i => i / side);
+            int left = erased.Min(i => i % side), right = erased.Max(i => i % side);
+            int h = bottom - top + 1, w = right - left + 1;
+            Assert.AreEqual(h * w, erased.Count, $"row {row}: the erased pixels must form one filled rectangle");
+            // Rounding the sides moves the area by at most one row and one column.
+            Assert.IsInRange((ImageAugmentation.MinEraseArea * side * side) - h - w - 1, (ImageAugmentation.MaxEraseArea * side * side) + h + w + 1, (double)erased.Count, $"row {row}: area {erased.Count}");
+            Assert.IsInRange(ImageAugmentation.MinEraseAspect / 2, 2 / ImageAugmentation.MinEraseAspect, (double)h / w, $"row {row}: aspect {h}x{w}");
+            areas.Add(erased.Count);
+        }
+
+        Assert.IsGreaterThan(5, areas.Distinct().Count(), "the erased area should vary from image to image");
+        Assert.IsGreaterThan(0.4 * side * side * 0.8, (double)areas.Max(), "large rectangles should be drawn too");
+    }
+
+    [TestMethod]
+    public void ErasingHitsAboutItsProbabilityAndLeavesTheShiftAndMirrorDrawsAsTheyWere()
+    {
+        const int rows = 2000;
+        float[] Run(ImageAugmentation augmentation)
+        {
+            using var buffer = new MiniBatchBuffer(rows, Height * Width);
+            for (int row = 0; row < rows; row++)
+            {
+                // Values above 1: noise cannot reproduce them.
+                Enumerable.Range(0, Height * Width).Select(i => 2f + i).ToArray().CopyTo(buffer.ImageRow(row));
+            }
+
+            augmentation.Apply(buffer, rows, 1, Height, Width, seed: 3, step: 11);
+            return buffer.Images.ToArray();
+        }
+
+        var plain = Run(new ImageAugmentation { MaxShift = 1, HorizontalFlip = true });
+        var erased = Run(new ImageAugmentation { MaxShift = 1, HorizontalFlip = true, EraseProbability = 0.3 });
+        int hit = 0;
+        for (int row = 0; row < rows; row++)
+        {
+            var before = plain.AsSpan(row * Height * Width, Height * Width);
+            var after = erased.AsSpan(row * Height * Width, Height * Width);
+            int changed = 0;
+            for (int i = 0; i < before.Length; i++)
+            {
+                if (before[i] != after[i])
+                {
+                    Assert.IsInRange(0f, 1f, after[i], $"row {row}: a changed pixel must be erasing noise");
+                    changed++;
+                }
+            }
+
+            // A rectangle filled with noise over zeros from the shift can leave pixels equal, never more than the rectangle.
+            Assert.IsLessThanOrEqualTo((int)Math.Ceiling(ImageAugmentation.MaxEraseArea * Height * Width) + Height + Width, changed);
+            hit += changed > 0 ? 1 : 0;
+        }
+
+        Assert.IsInRange(0.26, 0.34, hit / (double)rows, "the share of erased images");
+    }
+
+    [TestMethod]
+    public void ErasingIsValidatedAndFingerprinted()
+    {
+        var bad = new TrainingOptions { Augmentation = new ImageAugmentation { EraseProbability = 1.5 } };
+        var e = Assert.ThrowsExactly<ArgumentException>(bad.Validate);
+        StringAssert.Contains(e.Message, "TrainingOptions.Augmentation EraseProbability must be in [0, 1]; got 1.5");
+
+        var on = new TrainingOptions { Augmentation = new ImageAugmentation { MaxShift = 1, HorizontalFlip = true, EraseProbability = 0.5 } };
+        Assert.AreEqual("shift 1, flip, erase 0.5", on.Fingerprint()[nameof(TrainingOptions.Augmentation)]);
+        Assert.IsFalse(new ImageAugmentation { EraseProbability = 0.25 }.IsNone);
+    }
 }

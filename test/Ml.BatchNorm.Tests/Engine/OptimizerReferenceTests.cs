@@ -62,9 +62,47 @@ public sealed class OptimizerReferenceTests
         Assert.IsLessThan(1e-5, BatchNormReference.RelativeError(actual, parameters));
     }
 
-    // Mean softmax cross-entropy of z = W x + b: dz = (softmax(z) - onehot(y)) / N.
-    private static double[] Gradient(double[] p)
+    [TestMethod]
+    [DataRow(0.1)]
+    [DataRow(0.35)]
+    public void LabelSmoothingChangesTheLossAndGradientAsItsFormulaSays(double epsilon)
     {
+        const double lr = 0.5;
+        var spec = new NetworkSpec(1, 1, Inputs, [new FlattenLayer(), new DenseLayer(Classes, UseBias: true)]);
+        using var network = new Network(spec, seed: 3);
+        network.SetOptimizer(new TrainingOptions { Optimizer = OptimizerKind.Sgd, Momentum = 0, LabelSmoothing = epsilon });
+        double[] parameters = [.. network.ReadTensor("1.weight").Select(v => (double)v), .. network.ReadTensor("1.bias").Select(v => (double)v)];
+
+        (float loss, _) = network.TrainStep(X, Y, Batch, lr, 0);
+        var g = Gradient(parameters, epsilon, out double expectedLoss);
+        for (int i = 0; i < parameters.Length; i++)
+        {
+            parameters[i] -= lr * g[i];
+        }
+
+        Assert.AreEqual(expectedLoss, loss, 1e-5);
+        float[] actual = [.. network.ReadTensor("1.weight"), .. network.ReadTensor("1.bias")];
+        Assert.IsLessThan(1e-5, BatchNormReference.RelativeError(actual, parameters));
+        Assert.AreEqual(epsilon.ToString("R", System.Globalization.CultureInfo.InvariantCulture), new TrainingOptions { LabelSmoothing = epsilon }.Fingerprint()[nameof(TrainingOptions.LabelSmoothing)]);
+        Assert.IsFalse(new TrainingOptions().Fingerprint().ContainsKey(nameof(TrainingOptions.LabelSmoothing)));
+    }
+
+    [TestMethod]
+    [DataRow(-0.1)]
+    [DataRow(1.0)]
+    public void LabelSmoothingOutsideZeroToOneIsRejectedNamingTheOption(double epsilon)
+    {
+        var e = Assert.ThrowsExactly<ArgumentException>(new TrainingOptions { LabelSmoothing = epsilon }.Validate);
+        StringAssert.Contains(e.Message, "TrainingOptions.LabelSmoothing must be in [0, 1)");
+    }
+
+    private static double[] Gradient(double[] p) => Gradient(p, 0, out _);
+
+    // Mean softmax cross-entropy of z = W x + b against targets t = (1 - ε) onehot(y) + ε / K:
+    // loss = -Σ t log softmax(z) / N, dz = (softmax(z) - t) / N.
+    private static double[] Gradient(double[] p, double epsilon, out double loss)
+    {
+        loss = 0;
         var g = new double[p.Length];
         for (int n = 0; n < Batch; n++)
         {
@@ -82,7 +120,9 @@ public sealed class OptimizerReferenceTests
             double sum = z.Sum(v => Math.Exp(v - max));
             for (int c = 0; c < Classes; c++)
             {
-                double dz = ((Math.Exp(z[c] - max) / sum) - (Y[n] == c ? 1 : 0)) / Batch;
+                double target = ((1 - epsilon) * (Y[n] == c ? 1 : 0)) + (epsilon / Classes);
+                loss -= target * (z[c] - max - Math.Log(sum)) / Batch;
+                double dz = ((Math.Exp(z[c] - max) / sum) - target) / Batch;
                 for (int i = 0; i < Inputs; i++)
                 {
                     g[(c * Inputs) + i] += dz * X[(n * Inputs) + i];

@@ -26,6 +26,29 @@ public sealed class BatchNormCnnObjectiveTests
         CollectionAssert.AreEqual(validation.Labels.ToArray(), again.Validation.Labels.ToArray());
     }
 
+    [TestMethod]
+    public void TrialOptionsCarryTheAugmentationAndLabelSmoothingDrawn()
+    {
+        var (train, validation) = BatchNormCnnObjective.SplitValidation(FashionMnist.Train.Take(100), 0.2, seed: 3);
+        var objective = new BatchNormCnnObjective(train, validation, threads: 1, seed: 1);
+        var parameters = new TrialParameters(new Dictionary<string, ParameterValue>
+        {
+            [BatchNormCnnSearchSpace.Shift] = ParameterValue.OfText("2"),
+            [BatchNormCnnSearchSpace.Flip] = ParameterValue.OfText("on"),
+            [BatchNormCnnSearchSpace.Erase] = ParameterValue.OfText("0.25"),
+            [BatchNormCnnSearchSpace.LabelSmoothing] = ParameterValue.OfNumber(0.125),
+        });
+        var options = objective.Options(parameters, epochs: 3, checkpointPath: null);
+        Assert.AreEqual(new Ml.BatchNorm.Data.ImageAugmentation { MaxShift = 2, HorizontalFlip = true, EraseProbability = 0.25 }, options.Augmentation);
+        Assert.AreEqual(0.125, options.LabelSmoothing);
+
+        var plain = objective.Options(new TrialParameters(new Dictionary<string, ParameterValue>()), epochs: 3, checkpointPath: null);
+        Assert.IsTrue(plain.Augmentation.IsNone);
+        Assert.AreEqual(0, plain.LabelSmoothing);
+        Assert.Contains(BatchNormCnnSearchSpace.Erase, BatchNormCnnSearchSpace.Recipe().Parameters.Select(p => p.Name).ToList());
+        Assert.Contains(BatchNormCnnSearchSpace.LabelSmoothing, BatchNormCnnSearchSpace.Default().Parameters.Select(p => p.Name).ToList());
+    }
+
     // 300 training and 1,000 validation images (a point is 10 images), 8 learning rates evenly spaced on the
     // log scale, 5 epochs each: ASHA used 20 of 40 epochs and kept the best trial (0.734). Replaying ASHA on
     // the unpruned run's curves in 2,000 random trial orders (the seeded runs are deterministic, so a pruned

@@ -117,7 +117,9 @@ public sealed class BatchNormCnnObjective : ITrialObjective
             {
                 MaxShift = p.Has(BatchNormCnnSearchSpace.Shift) ? p.GetInt(BatchNormCnnSearchSpace.Shift) : 0,
                 HorizontalFlip = p.Has(BatchNormCnnSearchSpace.Flip) && p.GetBool(BatchNormCnnSearchSpace.Flip),
+                EraseProbability = p.Has(BatchNormCnnSearchSpace.Erase) ? p.GetDouble(BatchNormCnnSearchSpace.Erase) : 0,
             },
+            LabelSmoothing = p.Has(BatchNormCnnSearchSpace.LabelSmoothing) ? p.GetDouble(BatchNormCnnSearchSpace.LabelSmoothing) : 0,
         };
     }
 
