@@ -167,6 +167,7 @@ public sealed class Trainer
         double loss = double.NaN;
         // Diagnostics run on copies of the network and only for someone listening.
         bool diagnose = Options.Diagnostics && progress is not null;
+        bool gapDue = false;
         for (long step = startStep; step < totalSteps; step++)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -197,8 +198,12 @@ public sealed class Trainer
                 }
 
                 findings.AddRange(evaluation?.Telemetry?.Findings ?? []);
-                if (test is { Count: >= 2 } && Spec.HasBatchNorm && (done % batches.BatchesPerEpoch == 0 || done == totalSteps))
+                gapDue |= done % batches.BatchesPerEpoch == 0 || done == totalSteps;
+                // At most once an epoch, and with evaluations at the next one: a recipe that evaluates every few
+                // epochs to save time is not slowed by a gap check every epoch.
+                if (gapDue && (evaluation is not null || Options.EvaluateEvery == 0) && test is { Count: >= 2 } && Spec.HasBatchNorm)
                 {
+                    gapDue = false;
                     gap = BatchNormGapCheck.Run(network, test, Options.BatchSize, Options.EvaluationRows == 0 ? test.Count : Options.EvaluationRows);
                     if (gap.Finding is { } f)
                     {

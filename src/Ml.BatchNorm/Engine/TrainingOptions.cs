@@ -98,7 +98,7 @@ public sealed record TrainingOptions
     /// <summary>
     /// Report batch-norm diagnostics through the progress callback: lint and horizon findings with the
     /// first step, per-layer telemetry on the training batch at each evaluation, and the train/inference
-    /// gap on the evaluation rows of the test data after each epoch and at the end of training. They run only when a progress
+    /// gap on the evaluation rows of the test data once an epoch (at the first evaluation that ends an epoch or follows one; every epoch when nothing is evaluated) and at the end of training. They run only when a progress
     /// callback is given, on copies of the network (training is unchanged). Default on.
     /// </summary>
     public bool Diagnostics { get; init; } = true;

@@ -177,6 +177,13 @@ public sealed class BatchNormTelemetryTests
         // 20 steps at decay 0.999 leave the moving statistics at their start: stale, and a gap.
         Assert.IsTrue(reports[^1].Findings.Any(f => f.Code == DiagnosticCodes.StaleStatistics));
 
+        // Evaluating less often than once an epoch: the gap check waits for the next evaluation, once an epoch.
+        var sparse = new List<TrainingProgress>();
+        using (new Trainer(SeedNetworks.Model1(), options with { Epochs = 2, EvaluateEvery = 30 }).Train(FashionMnist.Train.Take(640), FashionMnist.Test.Take(200), new Recorder(sparse)))
+        {
+            CollectionAssert.AreEqual(new long[] { 30, 40 }, sparse.Where(r => r.GapCheck is not null).Select(r => r.Step).ToArray());
+        }
+
         var quiet = new List<TrainingProgress>();
         using var _ = new Trainer(SeedNetworks.Model1(), options with { Diagnostics = false }).Train(FashionMnist.Train.Take(640), FashionMnist.Test.Take(200), new Recorder(quiet));
         Assert.IsTrue(quiet.All(r => r.Findings.Count == 0 && r.GapCheck is null && r.Evaluation?.Telemetry is null));
