@@ -55,6 +55,8 @@ internal static class TrainCommand
             Validators = { r => { if (r.GetValueOrDefault<int?>() is < 0) { r.AddError("--shift must not be negative."); } } },
         };
         var flip = new Option<bool?>("--flip") { Description = "Mirror each training image left-right with probability 1/2 (suits garments, not digits; on in the best recipe)." };
+        var schedule = new Option<string?>("--schedule") { Description = "Learning-rate schedule: staircase (decay every --learning-rate-decay-steps; default) or cosine (a half cosine from the rate to zero over the run; the decay options are not used)." };
+        schedule.AcceptOnlyFromAmong("staircase", "cosine");
         var erase = new Option<double?>("--erase")
         {
             Description = "Random erasing: the probability that a training image gets a random rectangle (2-40% of it) filled with noise (default 0: off).",
@@ -70,7 +72,7 @@ internal static class TrainCommand
         var command = new Command("train", "Train the seed's batch-normalized CNN, show progress, print test metrics and save the model.")
         {
             data, model, recipe, epochs, iterations, batchSize, noBatchNorm, decay, learningRate, learningRateDecay, learningRateDecaySteps, optimizer, keepProbability, seed, threads, device, leaveAllocator,
-            restart, checkpoint, checkpointEvery, evaluateEvery, trainRows, testRows, classes, lastBatch, shift, flip, erase, labelSmoothing,
+            restart, checkpoint, checkpointEvery, evaluateEvery, trainRows, testRows, classes, lastBatch, shift, flip, erase, labelSmoothing, schedule,
         };
         DataOptions.EpochsOrIterations(command, epochs, iterations);
         foreach (var positive in new Option[] { epochs, iterations, batchSize, checkpointEvery, learningRateDecaySteps })
@@ -110,6 +112,7 @@ internal static class TrainCommand
                 LearningRate = parse.GetValue(learningRate) ?? options.LearningRate,
                 LearningRateDecay = parse.GetValue(learningRateDecay) ?? options.LearningRateDecay,
                 LearningRateDecaySteps = parse.GetValue(learningRateDecaySteps) ?? options.LearningRateDecaySteps,
+                Schedule = parse.GetValue(schedule) is string sc ? Enum.Parse<LearningRateSchedule>(sc, ignoreCase: true) : options.Schedule,
                 Optimizer = parse.GetValue(optimizer) is string o ? Enum.Parse<OptimizerKind>(o, ignoreCase: true) : options.Optimizer,
                 Seed = parse.GetValue(seed),
                 Threads = parse.GetValue(threads),
@@ -157,7 +160,7 @@ internal static class TrainCommand
         var threads = TorchThreads.Apply(options.Threads);
         var allocator = ProcessAllocator.Configure(options.Allocator);
         console.MarkupLine($"[bold]mlbn train[/]: {Markup.Escape(networkName)} on {train.Count} training / {test.Count} test images from {Markup.Escape(Path.GetDirectoryName(train.Source) ?? train.Source)}");
-        console.MarkupLine($"  optimizer {options.Optimizer} lr {options.LearningRate} batch {options.BatchSize} {(options.Iterations is long i ? $"{i} iterations" : $"{options.Epochs ?? TrainingOptions.DefaultEpochs} epochs")} seed {options.Seed} augmentation {Markup.Escape(options.Augmentation.ToString())}{(options.LabelSmoothing > 0 ? $" label smoothing {options.LabelSmoothing}" : "")} device {Markup.Escape(options.Device)} {Markup.Escape(threads.ToString())}; {Markup.Escape(allocator.ToString())}");
+        console.MarkupLine($"  optimizer {options.Optimizer} lr {options.LearningRate}{(options.Schedule == LearningRateSchedule.Cosine ? " (cosine)" : "")} batch {options.BatchSize} {(options.Iterations is long i ? $"{i} iterations" : $"{options.Epochs ?? TrainingOptions.DefaultEpochs} epochs")} seed {options.Seed} augmentation {Markup.Escape(options.Augmentation.ToString())}{(options.LabelSmoothing > 0 ? $" label smoothing {options.LabelSmoothing}" : "")} device {Markup.Escape(options.Device)} {Markup.Escape(threads.ToString())}; {Markup.Escape(allocator.ToString())}");
         if (options.CheckpointPath is { } cp && File.Exists(cp) && !options.Restart)
         {
             console.MarkupLine($"  resuming from checkpoint {Markup.Escape(cp)}");

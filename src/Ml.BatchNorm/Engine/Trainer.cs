@@ -174,7 +174,7 @@ public sealed class Trainer
             stepClock.Start();
             int rows = batches.Fill(step, buffer);
             Options.Augmentation.Apply(buffer, rows, Spec.Channels, Spec.Height, Spec.Width, Options.Seed, step);
-            double learningRate = Options.LearningRateAt(step);
+            double learningRate = Options.LearningRateAt(step, totalSteps);
             (float stepLoss, _) = network.TrainStep(buffer.Images, buffer.Labels, rows, learningRate, (ulong)step);
             stepClock.Stop();
             loss = stepLoss;

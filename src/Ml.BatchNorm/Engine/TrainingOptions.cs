@@ -15,7 +15,10 @@ public sealed record TrainingOptions
     /// <summary>Initial learning rate. Default 0.002.</summary>
     public double LearningRate { get; init; } = 0.002;
 
-    /// <summary>Multiply the learning rate by this every <see cref="LearningRateDecaySteps"/> steps (staircase). Default 0.5.</summary>
+    /// <summary>How the learning rate changes over the run. Default <see cref="LearningRateSchedule.Staircase"/>.</summary>
+    public LearningRateSchedule Schedule { get; init; } = LearningRateSchedule.Staircase;
+
+    /// <summary>Multiply the learning rate by this every <see cref="LearningRateDecaySteps"/> steps (staircase schedule). Default 0.5.</summary>
     public double LearningRateDecay { get; init; } = 0.5;
 
     /// <summary>Steps between learning-rate decays. Default 1000.</summary>
@@ -140,9 +143,12 @@ public sealed record TrainingOptions
     /// <summary>The optimizer epsilon in effect.</summary>
     public double EffectiveOptimizerEpsilon => OptimizerEpsilon ?? (Optimizer == OptimizerKind.Adagrad ? 1e-10 : 1e-8);
 
-    /// <summary>The learning rate at a zero-based step (staircase decay).</summary>
-    public double LearningRateAt(long step) =>
-        LearningRateDecay == 1.0 ? LearningRate : LearningRate * Math.Pow(LearningRateDecay, step / LearningRateDecaySteps);
+    /// <summary>The learning rate at a zero-based step of a run of <paramref name="totalSteps"/> steps, under <see cref="Schedule"/>.</summary>
+    public double LearningRateAt(long step, long totalSteps) => Schedule switch
+    {
+        LearningRateSchedule.Cosine => LearningRate * 0.5 * (1 + Math.Cos(Math.PI * Math.Clamp((double)step / Math.Max(totalSteps, 1), 0, 1))),
+        _ => LearningRateDecay == 1.0 ? LearningRate : LearningRate * Math.Pow(LearningRateDecay, step / LearningRateDecaySteps),
+    };
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid option.</summary>
     public void Validate()
@@ -153,6 +159,7 @@ public sealed record TrainingOptions
         Require(LearningRate > 0 && double.IsFinite(LearningRate), nameof(LearningRate), $"must be a positive number; got {LearningRate}");
         Require(LearningRateDecay > 0 && LearningRateDecay <= 1, nameof(LearningRateDecay), $"must be in (0, 1]; got {LearningRateDecay}");
         Require(LearningRateDecaySteps > 0, nameof(LearningRateDecaySteps), $"must be positive; got {LearningRateDecaySteps}");
+        Require(Enum.IsDefined(Schedule), nameof(Schedule), $"must be one of {string.Join(", ", Enum.GetNames<LearningRateSchedule>())}; got {(int)Schedule}");
         Require(Momentum >= 0 && Momentum < 1, nameof(Momentum), $"must be in [0, 1); got {Momentum}");
         Require(Beta1 >= 0 && Beta1 < 1, nameof(Beta1), $"must be in [0, 1); got {Beta1}");
         Require(Beta2 >= 0 && Beta2 < 1, nameof(Beta2), $"must be in [0, 1); got {Beta2}");
@@ -201,10 +208,15 @@ public sealed record TrainingOptions
             [nameof(FineTuning)] = FineTuning.ToString(),
         };
 
-        // Only when on: checkpoints written before augmentation (or label smoothing) existed keep resuming.
+        // Only when on: checkpoints written before augmentation (label smoothing, schedules) existed keep resuming.
         if (!Augmentation.IsNone)
         {
             fingerprint[nameof(Augmentation)] = Augmentation.ToString();
+        }
+
+        if (Schedule != LearningRateSchedule.Staircase)
+        {
+            fingerprint[nameof(Schedule)] = Schedule.ToString();
         }
 
         if (LabelSmoothing != 0)

@@ -107,9 +107,31 @@ public sealed class TrainerTests
         Assert.AreEqual(OptimizerKind.Adagrad, seed.Optimizer);
         Assert.AreEqual(1024, seed.BatchSize);
         Assert.AreEqual(10_000L, seed.Iterations);
-        Assert.AreEqual(0.1, seed.LearningRateAt(999), 1e-15);
-        Assert.AreEqual(0.095, seed.LearningRateAt(1000), 1e-15);
-        Assert.AreEqual(0.1 * 0.95 * 0.95, seed.LearningRateAt(2500), 1e-15);
+        Assert.AreEqual(0.1, seed.LearningRateAt(999, 10_000), 1e-15);
+        Assert.AreEqual(0.095, seed.LearningRateAt(1000, 10_000), 1e-15);
+        Assert.AreEqual(0.1 * 0.95 * 0.95, seed.LearningRateAt(2500, 10_000), 1e-15);
+    }
+
+    [TestMethod]
+    public void CosineScheduleFallsFromTheRateToZeroOverThePlannedSteps()
+    {
+        var cosine = new TrainingOptions { LearningRate = 0.01, Schedule = LearningRateSchedule.Cosine, LearningRateDecay = 0.1 };
+        Assert.AreEqual(0.01, cosine.LearningRateAt(0, 100), 1e-15);
+        Assert.AreEqual(0.005, cosine.LearningRateAt(50, 100), 1e-15);
+        Assert.AreEqual(0.01 * 0.5 * (1 + Math.Cos(Math.PI * 0.99)), cosine.LearningRateAt(99, 100), 1e-15);
+        Assert.AreEqual("Cosine", cosine.Fingerprint()[nameof(TrainingOptions.Schedule)]);
+        Assert.IsFalse(new TrainingOptions().Fingerprint().ContainsKey(nameof(TrainingOptions.Schedule)));
+
+        // The trainer steps with it: 64 images in batches of 16 are 4 steps a run.
+        var reports = new List<TrainingProgress>();
+        using var _ = new Trainer(SeedNetworks.Model1(), cosine with { Epochs = 1, BatchSize = 16, Threads = 1 })
+            .Train(FashionMnist.Train.Take(64), null, new Progress(reports.Add));
+        CollectionAssert.AreEqual(
+            Enumerable.Range(0, 4).Select(k => 0.01 * 0.5 * (1 + Math.Cos(Math.PI * k / 4))).ToArray(),
+            reports.Select(r => r.LearningRate).ToArray());
+
+        var bad = Assert.ThrowsExactly<ArgumentException>(new TrainingOptions { Schedule = (LearningRateSchedule)7 }.Validate);
+        StringAssert.Contains(bad.Message, "TrainingOptions.Schedule must be one of Staircase, Cosine; got 7");
     }
 
     internal static void AssertSameTensors(Network expected, Network actual)

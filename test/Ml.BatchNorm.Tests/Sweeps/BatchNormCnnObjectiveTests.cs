@@ -27,7 +27,7 @@ public sealed class BatchNormCnnObjectiveTests
     }
 
     [TestMethod]
-    public void TrialOptionsCarryTheAugmentationAndLabelSmoothingDrawn()
+    public void TrialOptionsCarryTheAugmentationLabelSmoothingAndScheduleDrawn()
     {
         var (train, validation) = BatchNormCnnObjective.SplitValidation(FashionMnist.Train.Take(100), 0.2, seed: 3);
         var objective = new BatchNormCnnObjective(train, validation, threads: 1, seed: 1);
@@ -37,14 +37,17 @@ public sealed class BatchNormCnnObjectiveTests
             [BatchNormCnnSearchSpace.Flip] = ParameterValue.OfText("on"),
             [BatchNormCnnSearchSpace.Erase] = ParameterValue.OfText("0.25"),
             [BatchNormCnnSearchSpace.LabelSmoothing] = ParameterValue.OfNumber(0.125),
+            [BatchNormCnnSearchSpace.Schedule] = ParameterValue.OfText("cosine"),
         });
         var options = objective.Options(parameters, epochs: 3, checkpointPath: null);
         Assert.AreEqual(new Ml.BatchNorm.Data.ImageAugmentation { MaxShift = 2, HorizontalFlip = true, EraseProbability = 0.25 }, options.Augmentation);
         Assert.AreEqual(0.125, options.LabelSmoothing);
+        Assert.AreEqual(Ml.BatchNorm.Engine.LearningRateSchedule.Cosine, options.Schedule);
 
         var plain = objective.Options(new TrialParameters(new Dictionary<string, ParameterValue>()), epochs: 3, checkpointPath: null);
         Assert.IsTrue(plain.Augmentation.IsNone);
         Assert.AreEqual(0, plain.LabelSmoothing);
+        Assert.AreEqual(Ml.BatchNorm.Engine.LearningRateSchedule.Staircase, plain.Schedule);
         Assert.Contains(BatchNormCnnSearchSpace.Erase, BatchNormCnnSearchSpace.Recipe().Parameters.Select(p => p.Name).ToList());
         Assert.Contains(BatchNormCnnSearchSpace.LabelSmoothing, BatchNormCnnSearchSpace.Default().Parameters.Select(p => p.Name).ToList());
     }

@@ -103,6 +103,7 @@ public sealed class BatchNormCnnObjective : ITrialObjective
             Optimizer = p.Has(BatchNormCnnSearchSpace.Optimizer) ? Enum.Parse<OptimizerKind>(p.GetString(BatchNormCnnSearchSpace.Optimizer), ignoreCase: true) : defaults.Optimizer,
             LearningRate = p.Has(BatchNormCnnSearchSpace.LearningRate) ? p.GetDouble(BatchNormCnnSearchSpace.LearningRate) : defaults.LearningRate,
             LearningRateDecay = p.Has(BatchNormCnnSearchSpace.LearningRateDecay) ? p.GetDouble(BatchNormCnnSearchSpace.LearningRateDecay) : defaults.LearningRateDecay,
+            Schedule = p.Has(BatchNormCnnSearchSpace.Schedule) ? Enum.Parse<LearningRateSchedule>(p.GetString(BatchNormCnnSearchSpace.Schedule), ignoreCase: true) : defaults.Schedule,
             BatchSize = batchSize,
             Epochs = epochs,
             Seed = _seed,
