@@ -75,10 +75,11 @@ public sealed class BatchNormCnnOptions
 
     /// <summary>
     /// The best recipe, chosen on validation splits of Fashion-MNIST's training images (docs/EXPERIMENTS.md,
-    /// "The best recipe"): model1 with dropout keep 0.74 and batch-norm decay 0.95; Adam at 0.0014 decayed by
-    /// 0.6 every 1000 steps, batch 256, 35 epochs; training images shifted by up to one pixel and mirrored
-    /// left-right; evaluations and checkpoints every 234 steps (an epoch of 60,000 images). 93.15% test accuracy
-    /// in 14.5 minutes on two cores, against the default's 91.0% in two: it trades time for accuracy.
+    /// "The best recipe"): model1 with dropout keep 0.74 and batch-norm decay 0.95; Adam at 0.002 on a cosine
+    /// schedule down to zero, label smoothing 0.1, batch 256, 37 epochs; training images shifted by up to one
+    /// pixel and mirrored left-right; evaluations and checkpoints every 1170 steps (five epochs of 60,000
+    /// images, so that they cost little of the budget). 93.84% test accuracy in 14.4 minutes of training on two
+    /// cores, against the default's 91.0% in two: it trades time for accuracy.
     /// </summary>
     public static BatchNormCnnOptions BestRecipe() => new()
     {
@@ -87,14 +88,14 @@ public sealed class BatchNormCnnOptions
         Training = new TrainingOptions
         {
             Optimizer = OptimizerKind.Adam,
-            LearningRate = 0.0014,
-            LearningRateDecay = 0.6,
-            LearningRateDecaySteps = 1000,
+            LearningRate = 0.002,
+            Schedule = LearningRateSchedule.Cosine,
+            LabelSmoothing = 0.1,
             BatchSize = 256,
-            Epochs = 35,
+            Epochs = 37,
             Augmentation = new Data.ImageAugmentation { MaxShift = 1, HorizontalFlip = true },
-            EvaluateEvery = 234,
-            CheckpointEvery = 234,
+            EvaluateEvery = 1170,
+            CheckpointEvery = 1170,
         },
     };
 
