@@ -14,6 +14,9 @@ namespace Ml.BatchNorm.Bench;
 /// a call) and a 2048x2048 sgemm, through TorchSharp's libtorch at the benchmark's thread count. Achieved
 /// GFLOP/s are reported against these. A 3x3, 64-channel convolution read 34-42 GFLOP/s on a quiet machine,
 /// far below what libtorch reaches on large 5x5 ones, which made the percentages against it meaningless.
+/// It runs under the allocator settings the library trains under: with glibc's defaults each call's 26 MB
+/// output was a fresh mmap, and the page faults made the convolution read anywhere from 93 to 181 GFLOP/s
+/// from run to run instead of a steady figure.
 /// </summary>
 internal static class Ceiling
 {
@@ -24,12 +27,13 @@ internal static class Ceiling
     public static Command Create()
     {
         var threads = BenchOptions.Threads();
-        var repetitions = BenchOptions.Int("--repetitions", 5);
+        var repetitions = BenchOptions.Int("--repetitions", 10);
         var json = BenchOptions.Json();
         var command = new Command("ceiling", "GFLOP/s of a large 5x5 convolution and a large sgemm (libtorch).") { threads, repetitions, json };
         command.SetAction(p =>
         {
             var counts = TorchThreads.Apply(p.GetValue(threads));
+            ProcessAllocator.Configure(AllocatorMode.KeepLargeBlocks);
             int reps = p.GetValue(repetitions);
             using var _ = no_grad();
 
