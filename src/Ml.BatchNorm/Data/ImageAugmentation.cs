@@ -154,9 +154,9 @@ public sealed record ImageAugmentation
         /// </summary>
         public static EraseRectangle? Draw(ref SplitMix64 random, double probability, int height, int width)
         {
-            bool erase = Unit(random.Next()) < probability;
-            double area = (MinEraseArea + ((MaxEraseArea - MinEraseArea) * Unit(random.Next()))) * height * width;
-            double aspect = Math.Exp(Math.Log(MinEraseAspect) * (1 - (2 * Unit(random.Next()))));
+            bool erase = random.NextDouble() < probability;
+            double area = (MinEraseArea + ((MaxEraseArea - MinEraseArea) * random.NextDouble())) * height * width;
+            double aspect = Math.Exp(Math.Log(MinEraseAspect) * (1 - (2 * random.NextDouble())));
             ulong top = random.Next(), left = random.Next(), noise = random.Next();
             if (!erase)
             {
@@ -179,13 +179,10 @@ public sealed record ImageAugmentation
                     var line = image.Slice((((c * height) + y) * width) + Left, Width);
                     for (int x = 0; x < line.Length; x++)
                     {
-                        line[x] = (float)Unit(noise.Next());
+                        line[x] = (float)noise.NextDouble();
                     }
                 }
             }
         }
-
-        // The top 53 bits as a double in [0, 1).
-        private static double Unit(ulong bits) => (bits >> 11) * (1.0 / (1UL << 53));
     }
 }

@@ -20,6 +20,12 @@ internal struct SplitMix64
     /// <summary>The next 64 uniformly distributed bits.</summary>
     public ulong Next() => Mix(_state += GoldenGamma);
 
+    /// <summary>A uniformly distributed double in [0, 1): the top 53 bits of <see cref="Next"/>.</summary>
+    public double NextDouble() => ToUnit(Next());
+
+    /// <summary>The top 53 bits of <paramref name="bits"/> as a double in [0, 1).</summary>
+    public static double ToUnit(ulong bits) => (bits >> 11) * (1.0 / (1UL << 53));
+
     /// <summary>A uniformly distributed integer in [0, <paramref name="bound"/>).</summary>
     /// <remarks>Lemire's multiply-and-reject method: unbiased, and almost never needs a second draw.</remarks>
     public int NextBelow(int bound)

@@ -68,11 +68,7 @@ public static class BatchNormCnnSearchSpace
         .Choice(UseBatchNorm, "on", "off")
         .Choice(Renorm, "off", "on")
         .Choice(GhostBatchSize, "0", "16", "32")
-        .Choice(Shift, "0", "1", "2")
-        .Choice(Flip, "off", "on")
-        .Choice(Erase, "0", "0.25", "0.5")
-        .Float(LabelSmoothing, 0, 0.2)
-        .Choice(Schedule, "staircase", "cosine");
+        .WithRegularizationAndSchedule();
 
     /// <summary>
     /// The space the best recipe was searched in: model1 with Adam, where the default space's wide
@@ -88,6 +84,10 @@ public static class BatchNormCnnSearchSpace
         .Float(LearningRateDecay, 0.5, 1.0)
         .Float(BatchNormDecay, 0.9, 0.99)
         .Float(KeepProbability, 0.4, 0.9)
+        .WithRegularizationAndSchedule();
+
+    // The parameters both spaces search alike: augmentation, label smoothing and the learning-rate schedule.
+    private static SearchSpace WithRegularizationAndSchedule(this SearchSpace space) => space
         .Choice(Shift, "0", "1", "2")
         .Choice(Flip, "off", "on")
         .Choice(Erase, "0", "0.25", "0.5")

@@ -33,6 +33,19 @@ public sealed class TrialParameters
         var other => throw new FormatException($"Trial parameter '{name}' is '{other}'; expected on/off or true/false."),
     };
 
+    /// <summary>The numeric value, or <paramref name="fallback"/> when the space has no such parameter.</summary>
+    public double GetDouble(string name, double fallback) => Has(name) ? GetDouble(name) : fallback;
+
+    /// <summary>The integer value, or <paramref name="fallback"/> when the space has no such parameter.</summary>
+    public int GetInt(string name, int fallback) => Has(name) ? GetInt(name) : fallback;
+
+    /// <summary>The on/off value, or <paramref name="fallback"/> when the space has no such parameter.</summary>
+    public bool GetBool(string name, bool fallback) => Has(name) ? GetBool(name) : fallback;
+
+    /// <summary>The parsed enum value of a choice, or <paramref name="fallback"/> when the space has no such parameter.</summary>
+    public T GetEnum<T>(string name, T fallback)
+        where T : struct, Enum => Has(name) ? Enum.Parse<T>(GetString(name), ignoreCase: true) : fallback;
+
     /// <summary>True when the parameter is present.</summary>
     public bool Has(string name) => _values.ContainsKey(name);
 

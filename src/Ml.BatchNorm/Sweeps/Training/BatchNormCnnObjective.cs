@@ -74,8 +74,8 @@ public sealed class BatchNormCnnObjective : ITrialObjective
     /// <summary>The network a trial trains.</summary>
     public NetworkSpec Spec(TrialParameters p)
     {
-        double keep = p.Has(BatchNormCnnSearchSpace.KeepProbability) ? p.GetDouble(BatchNormCnnSearchSpace.KeepProbability) : SeedNetworks.DefaultKeepProbability;
-        bool useBatchNorm = !p.Has(BatchNormCnnSearchSpace.UseBatchNorm) || p.GetBool(BatchNormCnnSearchSpace.UseBatchNorm);
+        double keep = p.GetDouble(BatchNormCnnSearchSpace.KeepProbability, SeedNetworks.DefaultKeepProbability);
+        bool useBatchNorm = p.GetBool(BatchNormCnnSearchSpace.UseBatchNorm, true);
         if (!useBatchNorm)
         {
             return SeedNetworks.Model2(_train.ClassCount, keep, _train.Height, _train.Width);
@@ -84,10 +84,10 @@ public sealed class BatchNormCnnObjective : ITrialObjective
         var defaults = new BatchNormOptions();
         var batchNorm = defaults with
         {
-            MovingAverageDecay = p.Has(BatchNormCnnSearchSpace.BatchNormDecay) ? p.GetDouble(BatchNormCnnSearchSpace.BatchNormDecay) : defaults.MovingAverageDecay,
-            Epsilon = p.Has(BatchNormCnnSearchSpace.BatchNormEpsilon) ? p.GetDouble(BatchNormCnnSearchSpace.BatchNormEpsilon) : defaults.Epsilon,
-            Renorm = p.Has(BatchNormCnnSearchSpace.Renorm) ? p.GetBool(BatchNormCnnSearchSpace.Renorm) : defaults.Renorm,
-            GhostBatchSize = p.Has(BatchNormCnnSearchSpace.GhostBatchSize) ? p.GetInt(BatchNormCnnSearchSpace.GhostBatchSize) : defaults.GhostBatchSize,
+            MovingAverageDecay = p.GetDouble(BatchNormCnnSearchSpace.BatchNormDecay, defaults.MovingAverageDecay),
+            Epsilon = p.GetDouble(BatchNormCnnSearchSpace.BatchNormEpsilon, defaults.Epsilon),
+            Renorm = p.GetBool(BatchNormCnnSearchSpace.Renorm, defaults.Renorm),
+            GhostBatchSize = p.GetInt(BatchNormCnnSearchSpace.GhostBatchSize, defaults.GhostBatchSize),
         };
         return SeedNetworks.Model1(batchNorm, _train.ClassCount, keep, _train.Height, _train.Width);
     }
@@ -96,14 +96,14 @@ public sealed class BatchNormCnnObjective : ITrialObjective
     public TrainingOptions Options(TrialParameters p, int epochs, string? checkpointPath)
     {
         var defaults = new TrainingOptions();
-        int batchSize = p.Has(BatchNormCnnSearchSpace.BatchSize) ? p.GetInt(BatchNormCnnSearchSpace.BatchSize) : defaults.BatchSize;
+        int batchSize = p.GetInt(BatchNormCnnSearchSpace.BatchSize, defaults.BatchSize);
         long stepsPerEpoch = Math.Max(1, _train.Count / batchSize);
         return defaults with
         {
-            Optimizer = p.Has(BatchNormCnnSearchSpace.Optimizer) ? Enum.Parse<OptimizerKind>(p.GetString(BatchNormCnnSearchSpace.Optimizer), ignoreCase: true) : defaults.Optimizer,
-            LearningRate = p.Has(BatchNormCnnSearchSpace.LearningRate) ? p.GetDouble(BatchNormCnnSearchSpace.LearningRate) : defaults.LearningRate,
-            LearningRateDecay = p.Has(BatchNormCnnSearchSpace.LearningRateDecay) ? p.GetDouble(BatchNormCnnSearchSpace.LearningRateDecay) : defaults.LearningRateDecay,
-            Schedule = p.Has(BatchNormCnnSearchSpace.Schedule) ? Enum.Parse<LearningRateSchedule>(p.GetString(BatchNormCnnSearchSpace.Schedule), ignoreCase: true) : defaults.Schedule,
+            Optimizer = p.GetEnum(BatchNormCnnSearchSpace.Optimizer, defaults.Optimizer),
+            LearningRate = p.GetDouble(BatchNormCnnSearchSpace.LearningRate, defaults.LearningRate),
+            LearningRateDecay = p.GetDouble(BatchNormCnnSearchSpace.LearningRateDecay, defaults.LearningRateDecay),
+            Schedule = p.GetEnum(BatchNormCnnSearchSpace.Schedule, defaults.Schedule),
             BatchSize = batchSize,
             Epochs = epochs,
             Seed = _seed,
@@ -116,11 +116,11 @@ public sealed class BatchNormCnnObjective : ITrialObjective
             CheckpointEvery = (int)stepsPerEpoch,
             Augmentation = new ImageAugmentation
             {
-                MaxShift = p.Has(BatchNormCnnSearchSpace.Shift) ? p.GetInt(BatchNormCnnSearchSpace.Shift) : 0,
-                HorizontalFlip = p.Has(BatchNormCnnSearchSpace.Flip) && p.GetBool(BatchNormCnnSearchSpace.Flip),
-                EraseProbability = p.Has(BatchNormCnnSearchSpace.Erase) ? p.GetDouble(BatchNormCnnSearchSpace.Erase) : 0,
+                MaxShift = p.GetInt(BatchNormCnnSearchSpace.Shift, defaults.Augmentation.MaxShift),
+                HorizontalFlip = p.GetBool(BatchNormCnnSearchSpace.Flip, defaults.Augmentation.HorizontalFlip),
+                EraseProbability = p.GetDouble(BatchNormCnnSearchSpace.Erase, defaults.Augmentation.EraseProbability),
             },
-            LabelSmoothing = p.Has(BatchNormCnnSearchSpace.LabelSmoothing) ? p.GetDouble(BatchNormCnnSearchSpace.LabelSmoothing) : 0,
+            LabelSmoothing = p.GetDouble(BatchNormCnnSearchSpace.LabelSmoothing, defaults.LabelSmoothing),
         };
     }
 

@@ -1,3 +1,5 @@
+using Ml.BatchNorm.Data;
+
 namespace Ml.BatchNorm.Sweeps;
 
 /// <summary>
@@ -9,10 +11,10 @@ internal struct TrialRandom
     private ulong _state;
 
     public TrialRandom(ulong seed, int proposalIndex, ulong salt = 0) =>
-        _state = Mix(Mix(seed ^ 0x6A09E667F3BCC909UL) ^ (ulong)(uint)proposalIndex ^ (salt * 0x9E3779B97F4A7C15UL));
+        _state = SplitMix64.Mix(SplitMix64.Mix(seed ^ 0x6A09E667F3BCC909UL) ^ (ulong)(uint)proposalIndex ^ (salt * 0x9E3779B97F4A7C15UL));
 
     /// <summary>A double in [0, 1).</summary>
-    public double NextDouble() => (NextUInt64() >> 11) * (1.0 / (1UL << 53));
+    public double NextDouble() => SplitMix64.ToUnit(NextUInt64());
 
     /// <summary>An integer in [0, bound).</summary>
     public int NextInt(int bound) => (int)(NextDouble() * bound);
@@ -25,12 +27,5 @@ internal struct TrialRandom
         return Math.Sqrt(-2.0 * Math.Log(u1)) * Math.Cos(2.0 * Math.PI * u2);
     }
 
-    public ulong NextUInt64() => Mix(_state += 0x9E3779B97F4A7C15UL);
-
-    private static ulong Mix(ulong z)
-    {
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-        return z ^ (z >> 31);
-    }
+    public ulong NextUInt64() => SplitMix64.Mix(_state += 0x9E3779B97F4A7C15UL);
 }
