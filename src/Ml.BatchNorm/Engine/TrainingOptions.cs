@@ -70,7 +70,8 @@ public sealed record TrainingOptions
     public int Threads { get; init; }
 
     /// <summary>
-    /// How CReLU, CReLU + max-pool and the optimizer update run: C# SIMD kernels (<see cref="Kernels.KernelPath.Fused"/>,
+    /// How CReLU, CReLU + max-pool (with the training-mode batch norm before it, on batch norm's default path)
+    /// and the optimizer update run: C# SIMD kernels (<see cref="Kernels.KernelPath.Fused"/>,
     /// the default) or the plain TorchSharp operators (<see cref="Kernels.KernelPath.Plain"/>, the reference).
     /// Both compute the same function; results agree to float32 rounding.
     /// </summary>

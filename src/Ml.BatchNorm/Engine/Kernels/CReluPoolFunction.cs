@@ -19,7 +19,7 @@ internal sealed class CReluPoolFunction : autograd.SingleTensorFunction<CReluPoo
         var y = empty([n, 2 * c, h / 2, w / 2], x.dtype, x.device);
         nint xp = TensorMemory.Address(x), yp = TensorMemory.Address(y);
         PlaneRanges.Run(n * c, (long)h * w, (first, end) =>
-            CReluPoolKernel.Forward((float*)xp, (float*)yp, c, h, w, first, end, set));
+            CReluPoolKernel.Forward((float*)xp, (float*)yp, c, h, w, first, end, null, null, set));
         ctx.save_for_backward([x]);
         ctx.save_data("set", set);
         return y;

@@ -12,14 +12,20 @@ internal static unsafe class CReluPoolKernel
 {
     /// <summary>
     /// Planes [<paramref name="first"/>, <paramref name="end"/>) of x (planes × h × w, plane = n·C + c) into
-    /// y (N × 2C × h/2 × w/2).
+    /// y (N × 2C × h/2 × w/2), each plane first mapped by its channel's affine function z = scale·x + shift
+    /// (null <paramref name="scale"/>: z = x). The map is applied to each window's extremes, not to its four
+    /// inputs: rounding is monotonic, so fl(fl(a·max x) + b) is exactly the maximum of fl(fl(a·x) + b) over the
+    /// window when a ≥ 0, and its minimum when a &lt; 0 (then the extremes swap roles).
     /// </summary>
-    public static void Forward(float* x, float* y, int channels, int h, int w, int first, int end, InstructionSet set)
+    public static void Forward(float* x, float* y, int channels, int h, int w, int first, int end, float* scale, float* shift, InstructionSet set)
     {
         int ho = h / 2, wo = w / 2;
+        float* padTop = stackalloc float[16], padBottom = stackalloc float[16];
         for (int p = first; p < end; p++)
         {
             int n = p / channels, c = p % channels;
+            float a = scale == null ? 1f : scale[c], b = scale == null ? 0f : shift[c];
+            bool swap = a < 0f;
             float* plane = x + ((long)p * h * w);
             float* pos = y + ((((long)n * 2 * channels) + c) * ho * wo);
             float* neg = pos + ((long)channels * ho * wo);
@@ -30,35 +36,77 @@ internal static unsafe class CReluPoolKernel
                 int j = 0;
                 if (set == InstructionSet.Avx512)
                 {
+                    var va = Vector512.Create(a);
+                    var vb = Vector512.Create(b);
                     for (; j + 16 <= wo; j += 16)
                     {
                         var (t0, t1) = Lanes.Split512(top + (2 * j));
                         var (b0, b1) = Lanes.Split512(bottom + (2 * j));
                         var max = Vector512.Max(Vector512.Max(t0, t1), Vector512.Max(b0, b1));
                         var min = Vector512.Min(Vector512.Min(t0, t1), Vector512.Min(b0, b1));
-                        Vector512.Max(max, Vector512<float>.Zero).Store(outPos + j);
-                        Vector512.Max(-min, Vector512<float>.Zero).Store(outNeg + j);
+                        var hi = (va * (swap ? min : max)) + vb;
+                        var lo = (va * (swap ? max : min)) + vb;
+                        Vector512.Max(hi, Vector512<float>.Zero).Store(outPos + j);
+                        Vector512.Max(-lo, Vector512<float>.Zero).Store(outNeg + j);
                     }
                 }
 
                 if (set >= InstructionSet.Avx2)
                 {
-                    for (; j + 8 <= wo; j += 8)
+                    var va = Vector256.Create(a);
+                    var vb = Vector256.Create(b);
+                    for (; j < wo; j += 8)
                     {
-                        var (t0, t1) = Lanes.Split256(top + (2 * j));
-                        var (b0, b1) = Lanes.Split256(bottom + (2 * j));
+                        float* t = top + (2 * j), d = bottom + (2 * j);
+                        if (j + 8 > wo)
+                        {
+                            // The row's last windows: model1's rows are 14 and 7 windows wide. Each window's
+                            // result depends only on its own inputs, so the tail is either the last 8 windows
+                            // again (overlapping ones are rewritten with the same values) or a zero-padded copy.
+                            if (wo >= 8)
+                            {
+                                j = wo - 8;
+                                t = top + (2 * j);
+                                d = bottom + (2 * j);
+                            }
+                            else
+                            {
+                                Pad(t, padTop, 2 * (wo - j));
+                                Pad(d, padBottom, 2 * (wo - j));
+                                t = padTop;
+                                d = padBottom;
+                            }
+                        }
+
+                        var (t0, t1) = Lanes.Split256(t);
+                        var (b0, b1) = Lanes.Split256(d);
                         var max = Vector256.Max(Vector256.Max(t0, t1), Vector256.Max(b0, b1));
                         var min = Vector256.Min(Vector256.Min(t0, t1), Vector256.Min(b0, b1));
-                        Vector256.Max(max, Vector256<float>.Zero).Store(outPos + j);
-                        Vector256.Max(-min, Vector256<float>.Zero).Store(outNeg + j);
+                        var hi = Vector256.Max((va * (swap ? min : max)) + vb, Vector256<float>.Zero);
+                        var lo = Vector256.Max(-((va * (swap ? max : min)) + vb), Vector256<float>.Zero);
+                        if (j + 8 <= wo)
+                        {
+                            hi.Store(outPos + j);
+                            lo.Store(outNeg + j);
+                        }
+                        else
+                        {
+                            for (int k = 0; k < wo - j; k++)
+                            {
+                                outPos[j + k] = hi.GetElement(k);
+                                outNeg[j + k] = lo.GetElement(k);
+                            }
+                        }
                     }
                 }
 
                 for (; j < wo; j++)
                 {
-                    float a = top[2 * j], b = top[(2 * j) + 1], d = bottom[2 * j], e = bottom[(2 * j) + 1];
-                    outPos[j] = MathF.Max(MathF.Max(MathF.Max(a, b), MathF.Max(d, e)), 0f);
-                    outNeg[j] = MathF.Max(-MathF.Min(MathF.Min(a, b), MathF.Min(d, e)), 0f);
+                    float t0 = top[2 * j], t1 = top[(2 * j) + 1], b0 = bottom[2 * j], b1 = bottom[(2 * j) + 1];
+                    float max = MathF.Max(MathF.Max(t0, t1), MathF.Max(b0, b1)), min = MathF.Min(MathF.Min(t0, t1), MathF.Min(b0, b1));
+                    float hi = (a * (swap ? min : max)) + b, lo = (a * (swap ? max : min)) + b;
+                    outPos[j] = MathF.Max(hi, 0f);
+                    outNeg[j] = MathF.Max(-lo, 0f);
                 }
             }
         }
@@ -71,50 +119,78 @@ internal static unsafe class CReluPoolKernel
     /// </summary>
     public static void Backward(float* x, float* g, float* gx, int channels, int h, int w, int first, int end, InstructionSet set)
     {
-        int ho = h / 2, wo = w / 2;
         for (int p = first; p < end; p++)
         {
-            int n = p / channels, c = p % channels;
             long offset = (long)p * h * w;
-            float* gPos = g + ((((long)n * 2 * channels) + c) * ho * wo);
-            float* gNeg = gPos + ((long)channels * ho * wo);
-            for (int i = 0; i < ho; i++)
+            BackwardPlane(x + offset, g, gx + offset, p, channels, h, w, set);
+        }
+    }
+
+    /// <summary>
+    /// The gradient with respect to one plane (plane index <paramref name="p"/> = n·C + c) whose values are at
+    /// <paramref name="plane"/>, given the gradient g of the whole output; written to <paramref name="gradient"/>
+    /// as <see cref="Backward"/> writes it.
+    /// </summary>
+    public static void BackwardPlane(float* plane, float* g, float* gradient, int p, int channels, int h, int w, InstructionSet set)
+    {
+        int ho = h / 2, wo = w / 2;
+        int n = p / channels, c = p % channels;
+        float* gPos = g + ((((long)n * 2 * channels) + c) * ho * wo);
+        float* gNeg = gPos + ((long)channels * ho * wo);
+        for (int i = 0; i < ho; i++)
+        {
+            long row = (long)2 * i * w;
+            float* top = plane + row, bottom = top + w;
+            float* gTop = gradient + row, gBottom = gTop + w;
+            float* rowPos = gPos + ((long)i * wo), rowNeg = gNeg + ((long)i * wo);
+            int j = 0;
+            if (set == InstructionSet.Avx512)
             {
-                long row = offset + ((long)2 * i * w);
-                float* top = x + row, bottom = top + w;
-                float* gTop = gx + row, gBottom = gTop + w;
-                float* rowPos = gPos + ((long)i * wo), rowNeg = gNeg + ((long)i * wo);
-                int j = 0;
-                if (set == InstructionSet.Avx512)
+                for (; j + 16 <= wo; j += 16)
                 {
-                    for (; j + 16 <= wo; j += 16)
-                    {
-                        Window512(top + (2 * j), bottom + (2 * j), Vector512.Load(rowPos + j), Vector512.Load(rowNeg + j), gTop + (2 * j), gBottom + (2 * j));
-                    }
-                }
-
-                if (set >= InstructionSet.Avx2)
-                {
-                    for (; j + 8 <= wo; j += 8)
-                    {
-                        Window256(top + (2 * j), bottom + (2 * j), Vector256.Load(rowPos + j), Vector256.Load(rowNeg + j), gTop + (2 * j), gBottom + (2 * j));
-                    }
-
-                    if (j < wo)
-                    {
-                        // model1's rows end in 6 and 7 windows: the scalar windows' data-dependent branches cost
-                        // more than the rest of the row, so the tail goes through the vector code on copies.
-                        Tail256(top + (2 * j), bottom + (2 * j), rowPos + j, rowNeg + j, gTop + (2 * j), gBottom + (2 * j), wo - j);
-                        j = wo;
-                    }
-                }
-
-                for (; j < wo; j++)
-                {
-                    WindowScalar(top + (2 * j), bottom + (2 * j), rowPos[j], rowNeg[j], gTop + (2 * j), gBottom + (2 * j));
+                    Window512(top + (2 * j), bottom + (2 * j), Vector512.Load(rowPos + j), Vector512.Load(rowNeg + j), gTop + (2 * j), gBottom + (2 * j));
                 }
             }
+
+            if (set >= InstructionSet.Avx2)
+            {
+                for (; j + 8 <= wo; j += 8)
+                {
+                    Window256(top + (2 * j), bottom + (2 * j), Vector256.Load(rowPos + j), Vector256.Load(rowNeg + j), gTop + (2 * j), gBottom + (2 * j));
+                }
+
+                if (j < wo)
+                {
+                    // model1's rows end in 6 and 7 windows: the scalar windows' data-dependent branches cost
+                    // more than the rest of the row, so the tail goes through the vector code, as the last 8
+                    // windows again (each window's gradient depends only on its own inputs, so the overlap is
+                    // rewritten with the same values) or, in a row under 8 windows, on zero-padded copies.
+                    if (wo >= 8)
+                    {
+                        j = wo - 8;
+                        Window256(top + (2 * j), bottom + (2 * j), Vector256.Load(rowPos + j), Vector256.Load(rowNeg + j), gTop + (2 * j), gBottom + (2 * j));
+                    }
+                    else
+                    {
+                        Tail256(top + (2 * j), bottom + (2 * j), rowPos + j, rowNeg + j, gTop + (2 * j), gBottom + (2 * j), wo - j);
+                    }
+
+                    j = wo;
+                }
+            }
+
+            for (; j < wo; j++)
+            {
+                WindowScalar(top + (2 * j), bottom + (2 * j), rowPos[j], rowNeg[j], gTop + (2 * j), gBottom + (2 * j));
+            }
         }
+    }
+
+    // n floats from source, then zeros up to 16.
+    private static void Pad(float* source, float* destination, int n)
+    {
+        new Span<float>(destination, 16).Clear();
+        Buffer.MemoryCopy(source, destination, 16 * sizeof(float), n * sizeof(float));
     }
 
     private static void Tail256(float* top, float* bottom, float* gp, float* gn, float* gTop, float* gBottom, int windows)

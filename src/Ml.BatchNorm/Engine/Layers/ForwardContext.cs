@@ -18,7 +18,7 @@ internal sealed class ForwardContext
     /// <summary>Batch norm pools exact statistics instead of updating its moving ones, and dropout is off.</summary>
     public bool Recalibrating { get; set; }
 
-    /// <summary>Whether CReLU (and CReLU + 2x2 max-pool) run as C# kernels or as the plain TorchSharp operators.</summary>
+    /// <summary>Whether CReLU (and batch norm + CReLU + 2x2 max-pool) run as C# kernels or as the plain TorchSharp operators.</summary>
     public Kernels.KernelPath KernelPath { get; set; } = Kernels.KernelPath.Fused;
 
     /// <summary>A splitmix64 finalizer: decorrelates seeds derived from (seed, step, layer).</summary>

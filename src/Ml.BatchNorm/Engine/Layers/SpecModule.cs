@@ -40,6 +40,13 @@ internal sealed class SpecModule : nn.Module<Tensor, Tensor>
     {
         for (int i = 0; i < _layers.Length; i++)
         {
+            if (CReluPoolLayers.FusesBatchNorm(Context.KernelPath, _layers, i, x))
+            {
+                x = ((BatchNormalization)_layers[i]).ForwardCReluPool(x, InstructionSets.Current);
+                i += 2; // the CReLU and the pool are inside the fused kernel
+                continue;
+            }
+
             if (CReluPoolLayers.Fuses(Context.KernelPath, _layers, i, x))
             {
                 x = CReluPoolFunction.apply(x, InstructionSets.Current);

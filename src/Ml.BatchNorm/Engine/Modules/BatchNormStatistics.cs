@@ -57,10 +57,13 @@ internal static class BatchNormStatistics
     {
         if (!mean.isfinite().all().item<bool>() || !variance.isfinite().all().item<bool>())
         {
-            throw new InvalidOperationException(
-                $"{label}: the moving statistics would become NaN or infinite (the layer's input is not finite: training has diverged); they were left unchanged.");
+            throw new InvalidOperationException(NotFiniteMessage(label));
         }
     }
+
+    /// <summary>What a layer says when an update would make its moving statistics NaN or infinite.</summary>
+    public static string NotFiniteMessage(string label) =>
+        $"{label}: the moving statistics would become NaN or infinite (the layer's input is not finite: training has diverged); they were left unchanged.";
 
     /// <summary>The weight kept on the old moving statistics at update <paramref name="t"/> (updates before this one).</summary>
     public static double Decay(BatchNormOptions options, double t) => options.MovingStatistics switch

@@ -1,0 +1,70 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Ml.BatchNorm.Engine.Kernels;
+
+/// <summary>
+/// One training batch's per-channel statistics and the affine map batch norm applies with them:
+/// z = Scale·x + Shift, Scale = γ·InvStd, Shift = β − Mean·Scale (γ = 1 and β = 0 where the layer has none).
+/// </summary>
+internal sealed class BatchNormBatch
+{
+    private BatchNormBatch(double[] mean, double[] variance, double[] invStd, float[] scale, float[] shift)
+    {
+        Mean = mean;
+        Variance = variance;
+        InvStd = invStd;
+        Scale = scale;
+        Shift = shift;
+    }
+
+    /// <summary>The batch mean per channel.</summary>
+    public double[] Mean { get; }
+
+    /// <summary>The biased batch variance per channel.</summary>
+    public double[] Variance { get; }
+
+    /// <summary>1 / sqrt(Variance + epsilon).</summary>
+    public double[] InvStd { get; }
+
+    /// <summary>γ·InvStd, as the kernels multiply by it.</summary>
+    public float[] Scale { get; }
+
+    /// <summary>β − Mean·Scale.</summary>
+    public float[] Shift { get; }
+
+    /// <summary>Values per channel the statistics were taken over (batch × height × width).</summary>
+    public long Count { get; private init; }
+
+    /// <summary>Measures a contiguous float32 CPU batch (N, C, H, W).</summary>
+    public static unsafe BatchNormBatch Measure(Tensor x, Tensor? gamma, Tensor? beta, double epsilon, InstructionSet set)
+    {
+        int n = (int)x.shape[0], c = (int)x.shape[1];
+        long plane = x.shape[2] * x.shape[3];
+        var mean = new double[c];
+        var variance = new double[c];
+        nint xp = TensorMemory.Address(x);
+        PlaneRanges.Run(c, n * plane, (first, end) =>
+            BatchNormKernel.Statistics((float*)xp, n, c, plane, first, end, mean, variance, set));
+
+        float[]? g = gamma is null ? null : Values(gamma);
+        float[]? b = beta is null ? null : Values(beta);
+        var invStd = new double[c];
+        var scale = new float[c];
+        var shift = new float[c];
+        for (int k = 0; k < c; k++)
+        {
+            invStd[k] = 1.0 / Math.Sqrt(variance[k] + epsilon);
+            scale[k] = (float)((g?[k] ?? 1f) * invStd[k]);
+            shift[k] = (float)((b?[k] ?? 0f) - (mean[k] * scale[k]));
+        }
+
+        return new BatchNormBatch(mean, variance, invStd, scale, shift) { Count = n * plane };
+    }
+
+    private static float[] Values(Tensor t)
+    {
+        using var contiguous = t.detach().contiguous();
+        return contiguous.data<float>().ToArray();
+    }
+}
