@@ -6,7 +6,8 @@ namespace Ml.BatchNorm.Data;
 /// </summary>
 internal struct SplitMix64
 {
-    private const ulong GoldenGamma = 0x9E3779B97F4A7C15;
+    /// <summary>The stream's increment: draw k of a generator started at s is Mix(s + k · GoldenGamma), k = 1, 2, ...</summary>
+    internal const ulong GoldenGamma = 0x9E3779B97F4A7C15;
 
     private ulong _state;
 
