@@ -12,6 +12,7 @@ internal static class Program
         root.Subcommands.Add(ScoreThroughput.Create());
         root.Subcommands.Add(GraphForms.Create());
         root.Subcommands.Add(Ceiling.Create());
+        root.Subcommands.Add(StepParts.Create());
         root.Subcommands.Add(DataOpen.Create());
         root.Subcommands.Add(AllocatorTraining.Create());
         return root.Parse(args).Invoke();
