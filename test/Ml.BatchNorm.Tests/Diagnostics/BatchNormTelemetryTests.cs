@@ -13,7 +13,7 @@ public sealed class BatchNormTelemetryTests
     // One briefly trained seed network shared by the tests; each test works on its own copy.
     private static TrainedNetwork Trained => _trained ??= new Trainer(
         SeedNetworks.Model1(),
-        new TrainingOptions { Iterations = 150, BatchSize = 32, Threads = 2, EvaluateEvery = 0, Seed = 3 }).Train(FashionMnist.Train.Take(4800));
+        new TrainingOptions { Iterations = 300, BatchSize = 32, Threads = 2, EvaluateEvery = 0, Seed = 3 }).Train(FashionMnist.Train.Take(4800));
 
     [ClassCleanup]
     public static void Cleanup() => _trained?.Dispose();

@@ -4,13 +4,14 @@ using Microsoft.ML.Data;
 namespace Ml.BatchNorm.Tests.MlNet;
 
 /// <summary>
-/// The client code on shrunk Fashion-MNIST (8,000 training rows, one epoch), trained once and shared:
+/// The client code on shrunk Fashion-MNIST (12,000 training rows, one epoch: with 8,000 the accuracy
+/// over trainer seeds 1-5 spread from 76.6% to 86.1% around the 80% bar; with 12,000, from 80.6% to 83.2%), trained once and shared:
 /// evaluation, save and reload by ML.NET alone, prediction engine, permutation feature importance.
 /// </summary>
 [TestClass]
 public sealed partial class ClientCodeTests
 {
-    internal const int TrainRows = 8000;
+    internal const int TrainRows = 12000;
     internal const int TestRows = 2000;
     private static MLContext _ml = null!;
     private static IDataView _train = null!;

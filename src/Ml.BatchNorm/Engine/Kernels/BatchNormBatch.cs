@@ -36,16 +36,23 @@ internal sealed class BatchNormBatch
     /// <summary>Values per channel the statistics were taken over (batch × height × width).</summary>
     public long Count { get; private init; }
 
-    /// <summary>Measures a contiguous float32 CPU batch (N, C, H, W).</summary>
+    /// <summary>Measures a float32 CPU batch (N, C, H, W), contiguous or channels-last (<see cref="TensorMemory.IsChannelsLast"/>).</summary>
     public static unsafe BatchNormBatch Measure(Tensor x, Tensor? gamma, Tensor? beta, double epsilon, InstructionSet set)
     {
         int n = (int)x.shape[0], c = (int)x.shape[1];
         long plane = x.shape[2] * x.shape[3];
         var mean = new double[c];
         var variance = new double[c];
-        nint xp = TensorMemory.Address(x);
-        PlaneRanges.Run(c, n * plane, (first, end) =>
-            BatchNormKernel.Statistics((float*)xp, n, c, plane, first, end, mean, variance, set));
+        if (TensorMemory.IsChannelsLast(x))
+        {
+            MeasureChannelsLast(x, n * plane, mean, variance, set);
+        }
+        else
+        {
+            nint xp = TensorMemory.Address(x);
+            PlaneRanges.Run(c, n * plane, (first, end) =>
+                BatchNormKernel.Statistics((float*)xp, n, c, plane, first, end, mean, variance, set));
+        }
 
         float[]? g = gamma is null ? null : Values(gamma);
         float[]? b = beta is null ? null : Values(beta);
@@ -60,6 +67,50 @@ internal sealed class BatchNormBatch
         }
 
         return new BatchNormBatch(mean, variance, invStd, scale, shift) { Count = n * plane };
+    }
+
+    // Channels-last memory is summed over ranges of pixels, all channels at once; each range keeps its own sums
+    // and they are added in range order, so the result does not depend on which thread finished first.
+    private static unsafe void MeasureChannelsLast(Tensor x, long pixels, double[] mean, double[] variance, InstructionSet set)
+    {
+        const int Block = 256;
+        int c = mean.Length;
+        using var memory = TensorMemory.ChannelsLastMemory(x);
+        nint xp = TensorMemory.Address(memory);
+        float[] center = new ReadOnlySpan<float>((float*)xp, c).ToArray();
+        int blocks = (int)((pixels + Block - 1) / Block);
+        var partial = new (double[] Sum, double[] Squares)?[blocks];
+        fixed (float* cp = center)
+        {
+            nint centerAddress = (nint)cp;
+            PlaneRanges.Run(blocks, (long)Block * c, (first, end) =>
+            {
+                var sums = (new double[c], new double[c]);
+                ChannelsLastKernel.Sums((float*)xp, c, (long)first * Block, Math.Min((long)end * Block, pixels), (float*)centerAddress, sums.Item1, sums.Item2, set);
+                partial[first] = sums;
+            });
+        }
+
+        var sum = new double[c];
+        var squares = new double[c];
+        foreach (var part in partial)
+        {
+            if (part is var (s, q))
+            {
+                for (int k = 0; k < c; k++)
+                {
+                    sum[k] += s[k];
+                    squares[k] += q[k];
+                }
+            }
+        }
+
+        for (int k = 0; k < c; k++)
+        {
+            double shift = sum[k] / pixels;
+            mean[k] = center[k] + shift;
+            variance[k] = Math.Max((squares[k] / pixels) - (shift * shift), 0.0);
+        }
     }
 
     private static float[] Values(Tensor t)

@@ -30,4 +30,25 @@ internal static class TensorMemory
             return (nint)p;
         }
     }
+
+    /// <summary>
+    /// Whether an (N, C, H, W) tensor's memory is channels-last (N × H × W × C, as a channels-last convolution
+    /// writes it): then <see cref="ChannelsLastMemory"/> is contiguous.
+    /// </summary>
+    public static bool IsChannelsLast(Tensor t)
+    {
+        if (t.dim() != 4)
+        {
+            return false;
+        }
+
+        using var memory = t.permute(0, 2, 3, 1);
+        return memory.is_contiguous();
+    }
+
+    /// <summary>The (N, H, W, C) view of a channels-last (N, C, H, W) tensor: its memory in order.</summary>
+    public static Tensor ChannelsLastMemory(Tensor t) => t.permute(0, 2, 3, 1);
+
+    /// <summary>An (N, C, H, W) view of (N, H, W, C) memory: how a channels-last tensor is handed to libtorch.</summary>
+    public static Tensor FromChannelsLastMemory(Tensor memory) => memory.permute(0, 3, 1, 2);
 }

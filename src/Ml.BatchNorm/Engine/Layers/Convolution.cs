@@ -41,6 +41,9 @@ internal sealed class Convolution : nn.Module<Tensor, Tensor>
 
     public Tensor? Bias => bias;
 
+    /// <summary>Whether the padding is libtorch's own (symmetric), with no separate pad operator before the convolution.</summary>
+    public bool SymmetricPadding => _asymmetricPadding is null;
+
     /// <summary>Output size along one dimension: ceil(input / stride) with same padding.</summary>
     public static long OutputSize(long input, ConvolutionLayer spec) =>
         spec.SamePadding ? (input + spec.Stride - 1) / spec.Stride : ((input - spec.KernelSize) / spec.Stride) + 1;

@@ -47,6 +47,11 @@ internal sealed class SpecModule : nn.Module<Tensor, Tensor>
                 continue;
             }
 
+            if (_layers[i] is Convolution)
+            {
+                x = CReluPoolLayers.ConvolutionInput(Context.KernelPath, _layers, i, x);
+            }
+
             if (CReluPoolLayers.Fuses(Context.KernelPath, _layers, i, x))
             {
                 x = CReluPoolFunction.apply(x, InstructionSets.Current);

@@ -12,16 +12,20 @@ internal sealed partial class BatchNormalization
     /// exponential averaging, no renorm, statistics not frozen, not recalibrating) over an NCHW float32 CPU image batch.
     /// </summary>
     public bool CanFuseCReluPool(Tensor input) =>
+        input.dim() == 4
+        && input.shape[1] == Channels
+        && FusesTrainingBatch(input.shape[0])
+        && TensorMemory.IsKernelReady(input)
+        && TensorMemory.IsKernelReady(_runningMean);
+
+    /// <summary>The mode part of <see cref="CanFuseCReluPool"/>, for a batch of <paramref name="batchSize"/> examples.</summary>
+    public bool FusesTrainingBatch(long batchSize) =>
         training
         && _recalibration is null
         && !StatisticsFrozen
         && !Options.Renorm
         && Options.MovingStatistics == MovingStatistics.ExponentialAverage
-        && input.dim() == 4
-        && input.shape[1] == Channels
-        && GhostSize(input) == 0
-        && TensorMemory.IsKernelReady(input)
-        && TensorMemory.IsKernelReady(_runningMean);
+        && !(Options.GhostBatchSize > 0 && Options.GhostBatchSize < batchSize);
 
     /// <summary>
     /// maxpool2x2(relu(cat(BN(x), −BN(x)))) in training mode, with the moving statistics updated as
@@ -32,7 +36,7 @@ internal sealed partial class BatchNormalization
     {
         CheckShape(input);
         BatchNormStatistics.RequireTwoValues(Label, input, 0);
-        var x = input.contiguous();
+        var x = TensorMemory.IsChannelsLast(input) ? input : input.contiguous();
         var batch = BatchNormBatch.Measure(x, _gamma, _beta, Options.Epsilon, set);
         UpdateMovingStatistics(batch);
         return BatchNormCReluPoolFunction.apply(x, _gamma!, _beta!, batch, set);

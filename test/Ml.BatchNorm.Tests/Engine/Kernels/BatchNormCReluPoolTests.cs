@@ -44,7 +44,7 @@ public sealed class BatchNormCReluPoolTests
         return new Result(y.detach(), input.grad!, options.Scale ? g.grad : null, options.Center ? b.grad : null, rm, rv);
     }
 
-    private static Result Fused(Tensor x, Tensor upstream, Tensor gamma, Tensor beta, BatchNormOptions options, InstructionSet set)
+    private static Result Fused(Tensor x, Tensor upstream, Tensor gamma, Tensor beta, BatchNormOptions options, InstructionSet set, bool channelsLast = false)
     {
         using var layer = new BatchNormalization(checked((int)x.shape[1]), options, layerIndex: 1);
         using (no_grad())
@@ -54,9 +54,15 @@ public sealed class BatchNormCReluPoolTests
         }
 
         layer.train();
-        var input = x.detach().requires_grad_(true);
+        // Channels-last: the same values in N × H × W × C memory, as a channels-last convolution writes them.
+        var input = (channelsLast ? x.detach().permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2) : x.detach()).requires_grad_(true);
         Assert.IsTrue(layer.CanFuseCReluPool(input));
         var y = layer.ForwardCReluPool(input, set);
+        if (channelsLast && x.shape[1] > 1)
+        {
+            Assert.IsTrue(TensorMemory.IsChannelsLast(y), "a channels-last input gives a channels-last output");
+        }
+
         (y * upstream).sum().backward();
         return new Result(y.detach(), input.grad!, layer.Gamma?.grad?.clone(), layer.Beta?.grad?.clone(), layer.RunningMean.clone(), layer.RunningVariance.clone());
     }
@@ -84,6 +90,50 @@ public sealed class BatchNormCReluPoolTests
             Assert.IsLessThan(Tolerance, KernelTensors.RelativeError(fused.GradBeta!, reference.GradBeta!), $"{set}: gradient of beta");
             Assert.IsLessThan(Tolerance, KernelTensors.RelativeError(fused.RunningMean, reference.RunningMean), $"{set}: moving mean");
             Assert.IsLessThan(Tolerance, KernelTensors.RelativeError(fused.RunningVar, reference.RunningVar), $"{set}: moving variance");
+        }
+    }
+
+    [TestMethod]
+    [DynamicData(nameof(Shapes))]
+    public void ChannelsLastInputMatchesFloat64Operators(int batch, int channels, int height, int width)
+    {
+        using var scope = NewDisposeScope();
+        var options = new BatchNormOptions { Scale = true, Center = true, MovingAverageDecay = 0.9 };
+        var x = (KernelTensors.Normal([batch, channels, height, width], seed: batch + width) * 3) + 5;
+        var upstream = KernelTensors.Normal([batch, 2 * channels, height / 2, width / 2], seed: 2000 + batch);
+        var gamma = KernelTensors.Normal([channels], seed: 17);
+        var beta = KernelTensors.Normal([channels], seed: 18);
+        var reference = Reference(x, upstream, gamma, beta, options, full(channels, 0f), full(channels, 1f));
+        foreach (var set in InstructionSets.Available)
+        {
+            var fused = Fused(x, upstream, gamma, beta, options, set, channelsLast: true);
+            CollectionAssert.AreEqual(reference.Output.shape, fused.Output.shape, $"{set}: output shape");
+            Assert.IsLessThan(Tolerance, KernelTensors.RelativeError(fused.Output, reference.Output), $"{set}: output");
+            Assert.IsLessThan(Tolerance, KernelTensors.RelativeError(fused.GradX, reference.GradX), $"{set}: gradient of x");
+            Assert.IsLessThan(Tolerance, KernelTensors.RelativeError(fused.GradGamma!, reference.GradGamma!), $"{set}: gradient of gamma");
+            Assert.IsLessThan(Tolerance, KernelTensors.RelativeError(fused.GradBeta!, reference.GradBeta!), $"{set}: gradient of beta");
+            Assert.IsLessThan(Tolerance, KernelTensors.RelativeError(fused.RunningMean, reference.RunningMean), $"{set}: moving mean");
+            Assert.IsLessThan(Tolerance, KernelTensors.RelativeError(fused.RunningVar, reference.RunningVar), $"{set}: moving variance");
+        }
+    }
+
+    [TestMethod]
+    public void ChannelsLastTiesSendTheGradientWhereMaxPoolSendsIt()
+    {
+        // Rounded inputs put equal values in many windows; they stay equal after the channel's affine map, and
+        // both layouts must send each window's gradient to the same element (the first extreme in row-major order).
+        using var scope = NewDisposeScope();
+        var options = new BatchNormOptions { Scale = true, Center = true };
+        var x = KernelTensors.Normal([5, 9, 10, 12], seed: 21).mul(1.5).round();
+        var upstream = KernelTensors.Normal([5, 18, 5, 6], seed: 22);
+        var gamma = KernelTensors.Normal([9], seed: 23);
+        var beta = KernelTensors.Normal([9], seed: 24);
+        foreach (var set in InstructionSets.Available)
+        {
+            var contiguous = Fused(x, upstream, gamma, beta, options, set);
+            var channelsLast = Fused(x, upstream, gamma, beta, options, set, channelsLast: true);
+            Assert.AreEqual(0.0, KernelTensors.RelativeError(channelsLast.Output, contiguous.Output), $"{set}: output");
+            Assert.IsLessThan(Tolerance, KernelTensors.RelativeError(channelsLast.GradX, contiguous.GradX), $"{set}: gradient of x");
         }
     }
 
