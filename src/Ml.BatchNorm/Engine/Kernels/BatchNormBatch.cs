@@ -69,8 +69,7 @@ internal sealed class BatchNormBatch
         return new BatchNormBatch(mean, variance, invStd, scale, shift) { Count = n * plane };
     }
 
-    // Channels-last memory is summed over ranges of pixels, all channels at once; each range keeps its own sums
-    // and they are added in range order, so the result does not depend on which thread finished first.
+    // Channels-last memory is summed over ranges of pixels, all channels at once.
     private static unsafe void MeasureChannelsLast(Tensor x, long pixels, double[] mean, double[] variance, InstructionSet set)
     {
         const int Block = 256;
@@ -79,30 +78,12 @@ internal sealed class BatchNormBatch
         nint xp = TensorMemory.Address(memory);
         float[] center = new ReadOnlySpan<float>((float*)xp, c).ToArray();
         int blocks = (int)((pixels + Block - 1) / Block);
-        var partial = new (double[] Sum, double[] Squares)?[blocks];
+        double[] sum, squares;
         fixed (float* cp = center)
         {
             nint centerAddress = (nint)cp;
-            PlaneRanges.Run(blocks, (long)Block * c, (first, end) =>
-            {
-                var sums = (new double[c], new double[c]);
-                ChannelsLastKernel.Sums((float*)xp, c, (long)first * Block, Math.Min((long)end * Block, pixels), (float*)centerAddress, sums.Item1, sums.Item2, set);
-                partial[first] = sums;
-            });
-        }
-
-        var sum = new double[c];
-        var squares = new double[c];
-        foreach (var part in partial)
-        {
-            if (part is var (s, q))
-            {
-                for (int k = 0; k < c; k++)
-                {
-                    sum[k] += s[k];
-                    squares[k] += q[k];
-                }
-            }
+            (sum, squares) = PlaneRanges.Sums(blocks, (long)Block * c, c, (first, end, s, q) =>
+                ChannelsLastKernel.Sums((float*)xp, c, (long)first * Block, Math.Min((long)end * Block, pixels), (float*)centerAddress, s, q, set));
         }
 
         for (int k = 0; k < c; k++)

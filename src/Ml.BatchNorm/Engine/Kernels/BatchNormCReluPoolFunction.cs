@@ -92,8 +92,7 @@ internal sealed class BatchNormCReluPoolFunction : autograd.SingleTensorFunction
         return gx;
     }
 
-    // Two sweeps over ranges of rows and of pixels. The first sweep's per-channel sums are kept per range and
-    // added in range order, so they do not depend on which thread finished first.
+    // Two sweeps, over ranges of rows and then of pixels; the first one's per-channel sums are added in range order.
     private static unsafe Tensor BackwardChannelsLast(Tensor x, Tensor grad, BatchNormBatch batch, double[] gradBeta, double[] gradGamma, InstructionSet set)
     {
         int n = (int)x.shape[0], c = (int)x.shape[1], h = (int)x.shape[2], w = (int)x.shape[3];
@@ -103,34 +102,15 @@ internal sealed class BatchNormCReluPoolFunction : autograd.SingleTensorFunction
         var gxMemory = NeedsZeros(h, w) ? zeros([n, h, w, c], x.dtype, x.device) : empty([n, h, w, c], x.dtype, x.device);
         nint xp = TensorMemory.Address(TensorMemory.ChannelsLastMemory(x)), gp = TensorMemory.Address(g), gxp = TensorMemory.Address(gxMemory);
         float[] center = batch.Mean.Select(m => (float)m).ToArray();
-        var partial = new (double[] SumDz, double[] SumDzX)?[rows];
         var k1 = new float[c];
         var k2 = new float[c];
         var k3 = new float[c];
         fixed (float* scale = batch.Scale, shift = batch.Shift, cp = center, k1p = k1, k2p = k2, k3p = k3)
         {
             nint sp = (nint)scale, tp = (nint)shift, centerAddress = (nint)cp;
-            PlaneRanges.Run(rows, (long)2 * w * c, (first, end) =>
-            {
-                var sums = (new double[c], new double[c]);
+            var (sumDz, sumDzX) = PlaneRanges.Sums(rows, (long)2 * w * c, c, (first, end, s, q) =>
                 ChannelsLastKernel.BackwardWindows((float*)xp, (float*)gp, (float*)gxp, c, h, w, first, end,
-                    (float*)sp, (float*)tp, (float*)centerAddress, sums.Item1, sums.Item2, set);
-                partial[first] = sums;
-            });
-
-            var sumDz = new double[c];
-            var sumDzX = new double[c];
-            foreach (var part in partial)
-            {
-                if (part is var (s, q))
-                {
-                    for (int k = 0; k < c; k++)
-                    {
-                        sumDz[k] += s[k];
-                        sumDzX[k] += q[k];
-                    }
-                }
-            }
+                    (float*)sp, (float*)tp, (float*)centerAddress, s, q, set));
 
             // gx = a·(dz − mean(dz) − x̂·mean(dz·x̂)), x̂ = invstd·(x − mean): BatchNormKernel.Backward's pass 2.
             for (int k = 0; k < c; k++)

@@ -20,4 +20,38 @@ internal static class PlaneRanges
 
         Parallel.For(0, parts, k => body((int)((long)count * k / parts), (int)((long)count * (k + 1) / parts)));
     }
+
+    /// <summary>
+    /// Runs <paramref name="body"/> as <see cref="Run"/> does, each range adding into two arrays of its own
+    /// (<paramref name="width"/> doubles each), and returns their sums taken in range order, so that the result
+    /// does not depend on which thread finished first.
+    /// </summary>
+    public static (double[] First, double[] Second) Sums(int count, long elementsEach, int width, Action<int, int, double[], double[]> body)
+    {
+        var parts = new List<(int Start, double[] First, double[] Second)>();
+        Run(count, elementsEach, (first, end) =>
+        {
+            var a = new double[width];
+            var b = new double[width];
+            body(first, end, a, b);
+            lock (parts)
+            {
+                parts.Add((first, a, b));
+            }
+        });
+
+        parts.Sort((x, y) => x.Start.CompareTo(y.Start));
+        var sumA = new double[width];
+        var sumB = new double[width];
+        foreach (var (_, a, b) in parts)
+        {
+            for (int k = 0; k < width; k++)
+            {
+                sumA[k] += a[k];
+                sumB[k] += b[k];
+            }
+        }
+
+        return (sumA, sumB);
+    }
 }

@@ -67,6 +67,17 @@ public sealed class BatchNormCReluPoolTests
         return new Result(y.detach(), input.grad!, layer.Gamma?.grad?.clone(), layer.Beta?.grad?.clone(), layer.RunningMean.clone(), layer.RunningVariance.clone());
     }
 
+    private static void AssertMatches(Result reference, Result fused, string label)
+    {
+        CollectionAssert.AreEqual(reference.Output.shape, fused.Output.shape, $"{label}: output shape");
+        Assert.IsLessThan(Tolerance, KernelTensors.RelativeError(fused.Output, reference.Output), $"{label}: output");
+        Assert.IsLessThan(Tolerance, KernelTensors.RelativeError(fused.GradX, reference.GradX), $"{label}: gradient of x");
+        Assert.IsLessThan(Tolerance, KernelTensors.RelativeError(fused.GradGamma!, reference.GradGamma!), $"{label}: gradient of gamma");
+        Assert.IsLessThan(Tolerance, KernelTensors.RelativeError(fused.GradBeta!, reference.GradBeta!), $"{label}: gradient of beta");
+        Assert.IsLessThan(Tolerance, KernelTensors.RelativeError(fused.RunningMean, reference.RunningMean), $"{label}: moving mean");
+        Assert.IsLessThan(Tolerance, KernelTensors.RelativeError(fused.RunningVar, reference.RunningVar), $"{label}: moving variance");
+    }
+
     [TestMethod]
     [DynamicData(nameof(Shapes))]
     public void OutputsGradientsAndMovingStatisticsMatchFloat64Operators(int batch, int channels, int height, int width)
@@ -82,14 +93,7 @@ public sealed class BatchNormCReluPoolTests
         var reference = Reference(x, upstream, gamma, beta, options, full(channels, 0f), full(channels, 1f));
         foreach (var set in InstructionSets.Available)
         {
-            var fused = Fused(x, upstream, gamma, beta, options, set);
-            CollectionAssert.AreEqual(reference.Output.shape, fused.Output.shape, $"{set}: output shape");
-            Assert.IsLessThan(Tolerance, KernelTensors.RelativeError(fused.Output, reference.Output), $"{set}: output");
-            Assert.IsLessThan(Tolerance, KernelTensors.RelativeError(fused.GradX, reference.GradX), $"{set}: gradient of x");
-            Assert.IsLessThan(Tolerance, KernelTensors.RelativeError(fused.GradGamma!, reference.GradGamma!), $"{set}: gradient of gamma");
-            Assert.IsLessThan(Tolerance, KernelTensors.RelativeError(fused.GradBeta!, reference.GradBeta!), $"{set}: gradient of beta");
-            Assert.IsLessThan(Tolerance, KernelTensors.RelativeError(fused.RunningMean, reference.RunningMean), $"{set}: moving mean");
-            Assert.IsLessThan(Tolerance, KernelTensors.RelativeError(fused.RunningVar, reference.RunningVar), $"{set}: moving variance");
+            AssertMatches(reference, Fused(x, upstream, gamma, beta, options, set), set.ToString());
         }
     }
 
@@ -106,14 +110,7 @@ public sealed class BatchNormCReluPoolTests
         var reference = Reference(x, upstream, gamma, beta, options, full(channels, 0f), full(channels, 1f));
         foreach (var set in InstructionSets.Available)
         {
-            var fused = Fused(x, upstream, gamma, beta, options, set, channelsLast: true);
-            CollectionAssert.AreEqual(reference.Output.shape, fused.Output.shape, $"{set}: output shape");
-            Assert.IsLessThan(Tolerance, KernelTensors.RelativeError(fused.Output, reference.Output), $"{set}: output");
-            Assert.IsLessThan(Tolerance, KernelTensors.RelativeError(fused.GradX, reference.GradX), $"{set}: gradient of x");
-            Assert.IsLessThan(Tolerance, KernelTensors.RelativeError(fused.GradGamma!, reference.GradGamma!), $"{set}: gradient of gamma");
-            Assert.IsLessThan(Tolerance, KernelTensors.RelativeError(fused.GradBeta!, reference.GradBeta!), $"{set}: gradient of beta");
-            Assert.IsLessThan(Tolerance, KernelTensors.RelativeError(fused.RunningMean, reference.RunningMean), $"{set}: moving mean");
-            Assert.IsLessThan(Tolerance, KernelTensors.RelativeError(fused.RunningVar, reference.RunningVar), $"{set}: moving variance");
+            AssertMatches(reference, Fused(x, upstream, gamma, beta, options, set, channelsLast: true), $"{set}, channels-last");
         }
     }
 
