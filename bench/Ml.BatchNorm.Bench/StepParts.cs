@@ -12,7 +12,8 @@ namespace Ml.BatchNorm.Bench;
 /// oneDNN, the 3136→1024 dense layer through MKL's sgemm), each timed alone at the step's shapes, forward and
 /// backward as the step needs them, under the library's allocator and thread settings. Their sum is the part
 /// of a step no C# kernel can take over; the rest of a measured step is what the kernels compete on. Each
-/// convolution is timed in NCHW and in channels-last memory (the lever not built: see docs/PERFORMANCE.md).
+/// convolution is timed in NCHW and in channels-last memory (training runs them channels-last where a fused
+/// batch-norm block follows: see docs/PERFORMANCE.md).
 /// </summary>
 internal static class StepParts
 {

@@ -16,7 +16,11 @@ internal sealed class BatchNormBatch
         InvStd = invStd;
         Scale = scale;
         Shift = shift;
+        Center = mean.Select(m => (float)m).ToArray();
     }
+
+    /// <summary>Whether the batch was channels-last memory (<see cref="TensorMemory.IsChannelsLast"/>): which kernels run.</summary>
+    public bool ChannelsLast { get; private init; }
 
     /// <summary>The batch mean per channel.</summary>
     public double[] Mean { get; }
@@ -33,17 +37,23 @@ internal sealed class BatchNormBatch
     /// <summary>β − Mean·Scale.</summary>
     public float[] Shift { get; }
 
+    /// <summary>The mean in float: what the backward pass centres x on before it multiplies.</summary>
+    public float[] Center { get; }
+
     /// <summary>Values per channel the statistics were taken over (batch × height × width).</summary>
     public long Count { get; private init; }
 
-    /// <summary>Measures a float32 CPU batch (N, C, H, W), contiguous or channels-last (<see cref="TensorMemory.IsChannelsLast"/>).</summary>
-    public static unsafe BatchNormBatch Measure(Tensor x, Tensor? gamma, Tensor? beta, double epsilon, InstructionSet set)
+    /// <summary>
+    /// Measures a float32 CPU batch (N, C, H, W): contiguous, or channels-last memory when
+    /// <paramref name="channelsLast"/> (<see cref="TensorMemory.IsChannelsLast"/>).
+    /// </summary>
+    public static unsafe BatchNormBatch Measure(Tensor x, bool channelsLast, Tensor? gamma, Tensor? beta, double epsilon, InstructionSet set)
     {
         int n = (int)x.shape[0], c = (int)x.shape[1];
         long plane = x.shape[2] * x.shape[3];
         var mean = new double[c];
         var variance = new double[c];
-        if (TensorMemory.IsChannelsLast(x))
+        if (channelsLast)
         {
             MeasureChannelsLast(x, n * plane, mean, variance, set);
         }
@@ -66,13 +76,24 @@ internal sealed class BatchNormBatch
             shift[k] = (float)((b?[k] ?? 0f) - (mean[k] * scale[k]));
         }
 
-        return new BatchNormBatch(mean, variance, invStd, scale, shift) { Count = n * plane };
+        return new BatchNormBatch(mean, variance, invStd, scale, shift) { Count = n * plane, ChannelsLast = channelsLast };
+    }
+
+    /// <summary>
+    /// Channel <paramref name="c"/>'s backward pass from its sums Σ dz and Σ dz·(x − Center), dz being the gradient at
+    /// batch norm's output: ∂L/∂γ = invstd·Σ dz·(x − mean) (∂L/∂β is Σ dz), and the coefficients of
+    /// ∂L/∂x = K1·dz + K2·(x − Center) + K3, which is a·(dz − mean(dz) − x̂·mean(dz·x̂)) with x̂ = invstd·(x − mean).
+    /// </summary>
+    public (double GradGamma, float K1, float K2, float K3) Backward(int c, double sumDz, double sumDzX)
+    {
+        double a = Scale[c], invstd = InvStd[c];
+        return (invstd * sumDzX, Scale[c], (float)(-a * invstd * invstd * sumDzX / Count), (float)(-a * sumDz / Count));
     }
 
     // Channels-last memory is summed over ranges of pixels, all channels at once.
     private static unsafe void MeasureChannelsLast(Tensor x, long pixels, double[] mean, double[] variance, InstructionSet set)
     {
-        const int Block = 256;
+        const int Block = ChannelsLastKernel.PixelBlock;
         int c = mean.Length;
         using var memory = TensorMemory.ChannelsLastMemory(x);
         nint xp = TensorMemory.Address(memory);

@@ -5,7 +5,7 @@ namespace Ml.BatchNorm.Engine.Kernels;
 /// <summary>
 /// Training-mode batch norm + CReLU + 2x2 stride-2 max-pool as one TorchSharp autograd function over a float32
 /// CPU tensor (N, C, H, W) → (N, 2C, H/2, W/2), the batch's statistics measured beforehand
-/// (<see cref="BatchNormBatch.Measure"/>). Call as
+/// (<see cref="BatchNormBatch.Measure"/>, which also records the layout). Call as
 /// <c>BatchNormCReluPoolFunction.apply(x, gamma, beta, batch, instructionSet)</c>, gamma and beta the layer's
 /// parameters or null. The normalized tensor is never stored: the forward pass maps each window's extremes,
 /// and the backward pass rebuilds it piece by piece. Gradients flow to x through the batch statistics too,
@@ -25,7 +25,7 @@ internal sealed class BatchNormCReluPoolFunction : autograd.SingleTensorFunction
         var beta = vars[2] as Tensor;
         var batch = (BatchNormBatch)vars[3];
         var set = (InstructionSet)vars[4];
-        bool channelsLast = TensorMemory.IsChannelsLast(input);
+        bool channelsLast = batch.ChannelsLast;
         var x = channelsLast ? input : input.contiguous();
         int n = (int)x.shape[0], c = (int)x.shape[1], h = (int)x.shape[2], w = (int)x.shape[3];
         Tensor y;
@@ -52,7 +52,6 @@ internal sealed class BatchNormCReluPoolFunction : autograd.SingleTensorFunction
         ctx.save_for_backward([x]);
         ctx.save_data("batch", batch);
         ctx.save_data("set", set);
-        ctx.save_data("channelsLast", channelsLast);
         ctx.save_data("gamma", gamma is { requires_grad: true });
         ctx.save_data("beta", beta is { requires_grad: true });
         return y;
@@ -66,7 +65,7 @@ internal sealed class BatchNormCReluPoolFunction : autograd.SingleTensorFunction
         int c = (int)x.shape[1];
         var gradBeta = new double[c];
         var gradGamma = new double[c];
-        var gx = (bool)ctx.get_data("channelsLast")
+        var gx = batch.ChannelsLast
             ? BackwardChannelsLast(x, grad, batch, gradBeta, gradGamma, set)
             : BackwardContiguous(x, grad, batch, gradBeta, gradGamma, set);
 
@@ -101,30 +100,24 @@ internal sealed class BatchNormCReluPoolFunction : autograd.SingleTensorFunction
         var g = TensorMemory.ChannelsLastMemory(grad).contiguous();
         var gxMemory = NeedsZeros(h, w) ? zeros([n, h, w, c], x.dtype, x.device) : empty([n, h, w, c], x.dtype, x.device);
         nint xp = TensorMemory.Address(TensorMemory.ChannelsLastMemory(x)), gp = TensorMemory.Address(g), gxp = TensorMemory.Address(gxMemory);
-        float[] center = batch.Mean.Select(m => (float)m).ToArray();
         var k1 = new float[c];
         var k2 = new float[c];
         var k3 = new float[c];
-        fixed (float* scale = batch.Scale, shift = batch.Shift, cp = center, k1p = k1, k2p = k2, k3p = k3)
+        fixed (float* scale = batch.Scale, shift = batch.Shift, cp = batch.Center, k1p = k1, k2p = k2, k3p = k3)
         {
             nint sp = (nint)scale, tp = (nint)shift, centerAddress = (nint)cp;
             var (sumDz, sumDzX) = PlaneRanges.Sums(rows, (long)2 * w * c, c, (first, end, s, q) =>
                 ChannelsLastKernel.BackwardWindows((float*)xp, (float*)gp, (float*)gxp, c, h, w, first, end,
                     (float*)sp, (float*)tp, (float*)centerAddress, s, q, set));
 
-            // gx = a·(dz − mean(dz) − x̂·mean(dz·x̂)), x̂ = invstd·(x − mean): BatchNormKernel.Backward's pass 2.
             for (int k = 0; k < c; k++)
             {
-                double a = batch.Scale[k], invstd = batch.InvStd[k];
                 gradBeta[k] = sumDz[k];
-                gradGamma[k] = invstd * sumDzX[k];
-                k1[k] = (float)a;
-                k2[k] = (float)(-a * invstd * invstd * sumDzX[k] / pixels);
-                k3[k] = (float)(-a * sumDz[k] / pixels);
+                (gradGamma[k], k1[k], k2[k], k3[k]) = batch.Backward(k, sumDz[k], sumDzX[k]);
             }
 
             nint k1a = (nint)k1p, k2a = (nint)k2p, k3a = (nint)k3p;
-            const int Block = 256;
+            const int Block = ChannelsLastKernel.PixelBlock;
             PlaneRanges.Run((int)((pixels + Block - 1) / Block), (long)Block * c, (first, end) =>
                 ChannelsLastKernel.Combine((float*)gxp, (float*)xp, c, (long)first * Block, Math.Min((long)end * Block, pixels),
                     (float*)k1a, (float*)k2a, (float*)centerAddress, (float*)k3a, set));

@@ -47,7 +47,6 @@ internal static unsafe class BatchNormKernel
         BatchNormBatch stats, double[] gradBeta, double[] gradGamma, InstructionSet set)
     {
         long plane = (long)h * w;
-        double count = (double)batch * plane;
         float[] rented = ArrayPool<float>.Shared.Rent((int)plane);
         try
         {
@@ -55,7 +54,7 @@ internal static unsafe class BatchNormKernel
             {
                 for (int c = first; c < end; c++)
                 {
-                    float a = stats.Scale[c], b = stats.Shift[c], center = (float)stats.Mean[c];
+                    float a = stats.Scale[c], b = stats.Shift[c], center = stats.Center[c];
 
                     // Pass 1: the pool's gradient at z = a·x + b (z rebuilt per plane exactly as the forward
                     // pass compared it), and the channel's sums.
@@ -72,12 +71,8 @@ internal static unsafe class BatchNormKernel
                     }
 
                     // Pass 2: gx = a·(dz − mean(dz) − x̂·mean(dz·x̂)), with x̂ = invstd·(x − mean).
-                    double invstd = stats.InvStd[c];
                     gradBeta[c] = sumDz;
-                    gradGamma[c] = invstd * sumDzX;
-                    float k1 = a;
-                    float k2 = (float)(-a * invstd * invstd * sumDzX / count);
-                    float k3 = (float)(-a * sumDz / count);
+                    (gradGamma[c], float k1, float k2, float k3) = stats.Backward(c, sumDz, sumDzX);
                     for (int n = 0; n < batch; n++)
                     {
                         long offset = (((long)n * channels) + c) * plane;

@@ -14,7 +14,8 @@ namespace Ml.BatchNorm.Engine.Kernels;
 /// </summary>
 internal static unsafe class ChannelsLastKernel
 {
-    private const int PixelBlock = 256; // pixels summed in float lanes before the sums move to double
+    /// <summary>Pixels summed in float lanes before the sums move to double, and the unit work is split in.</summary>
+    public const int PixelBlock = 256;
 
     /// <summary>Σ (x − center) and Σ (x − center)² per channel over pixels [<paramref name="first"/>, <paramref name="end"/>), added to <paramref name="sum"/> and <paramref name="squares"/>.</summary>
     public static void Sums(float* x, int channels, long first, long end, float* center, double[] sum, double[] squares, InstructionSet set)

@@ -36,8 +36,9 @@ internal sealed partial class BatchNormalization
     {
         CheckShape(input);
         BatchNormStatistics.RequireTwoValues(Label, input, 0);
-        var x = TensorMemory.IsChannelsLast(input) ? input : input.contiguous();
-        var batch = BatchNormBatch.Measure(x, _gamma, _beta, Options.Epsilon, set);
+        bool channelsLast = TensorMemory.IsChannelsLast(input);
+        var x = channelsLast ? input : input.contiguous();
+        var batch = BatchNormBatch.Measure(x, channelsLast, _gamma, _beta, Options.Epsilon, set);
         UpdateMovingStatistics(batch);
         return BatchNormCReluPoolFunction.apply(x, _gamma!, _beta!, batch, set);
     }
