@@ -114,11 +114,13 @@ internal static class ScoreThroughput
 
                     batch = Through == "transformer" ? BatchScoredView.BatchRows : 1;
                     how = Through == "transformer"
-                        ? $"the fitted transformer's Transform, {batch} rows per ONNX Runtime call (intra-op threads: ONNX Runtime's default)"
+                        ? $"the fitted transformer's Transform, {batch} rows per ONNX Runtime call (intra-op threads: {Environment.ProcessorCount})"
                         : $"the model file loaded by mlContext.Model.Load (ML.NET's ONNX transformer, one row per call; intra-op threads: {onnxThreads})";
                 }
 
-                OnnxAlone(graph, test, latency is not null);
+                // The fitted transformer sets ONNX Runtime's intra-op threads to the processor count; the loaded model takes
+                // what was set at load (0: ONNX Runtime's default).
+                OnnxAlone(graph, test, latency is not null, Through == "transformer" ? Environment.ProcessorCount : OnnxThreads);
 
                 (scorer as IDisposable)?.Dispose();
                 (fitted as IDisposable)?.Dispose();
@@ -176,7 +178,7 @@ internal static class ScoreThroughput
         // ONNX Runtime alone on the same graph with the same intra-op threads: one row per call, as ML.NET's ONNX
         // transformer calls it, and whole batches (or, for latency, each row's time); the gap to ML.NET's figure
         // is ML.NET's own per-row work.
-        private void OnnxAlone(byte[] graph, ImageDataset test, bool latency)
+        private void OnnxAlone(byte[] graph, ImageDataset test, bool latency, int intraOpThreads)
         {
             int n = Math.Min(test.Count, 2000), size = test.PixelsPerImage;
             var images = new float[n * size];
@@ -185,7 +187,7 @@ internal static class ScoreThroughput
                 test.CopyImage(i, images.AsSpan(i * size, size));
             }
 
-            using var scorer = new OnnxBatchScorer(graph, "Features", "Score", "PredictedLabel.Index", size, test.ClassCount, OnnxThreads);
+            using var scorer = new OnnxBatchScorer(graph, "Features", "Score", "PredictedLabel.Index", size, test.ClassCount, intraOpThreads);
             int batchSize = Math.Min(BatchSize, n);
             var scores = new float[batchSize * test.ClassCount];
             var indices = new long[batchSize];
@@ -205,7 +207,7 @@ internal static class ScoreThroughput
                 return n / Stopwatch.GetElapsedTime(t0).TotalSeconds;
             }
 
-            string threads = OnnxThreads > 0 ? $"intra-op threads {OnnxThreads}" : "default threads";
+            string threads = intraOpThreads > 0 ? $"intra-op threads {intraOpThreads}" : "default threads";
             double single = RowsPerSecond(1);
             if (latency)
             {

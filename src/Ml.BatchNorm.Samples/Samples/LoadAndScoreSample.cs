@@ -1,5 +1,7 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using Microsoft.ML.Runtime;
+using Microsoft.ML.Transforms.Onnx;
 using Ml.BatchNorm.Data;
 
 namespace Ml.BatchNorm.Samples.Samples;
@@ -18,7 +20,12 @@ internal sealed class LoadAndScoreSample : ISample
             throw new FileNotFoundException($"{settings.ModelPath}: run 'mlbn sample train-and-save' first (same --work folder).", settings.ModelPath);
         }
 
+        // A model file keeps no ONNX Runtime settings; ML.NET's ONNX transformer takes them from the loading context.
+        // Left to itself ONNX Runtime pins one thread to each physical core, and a prediction engine's calling
+        // thread then competes with a pinned one; an explicit count is not pinned (p50 per image about 30% lower
+        // on 2 cores, docs/PERFORMANCE.md, "Scoring").
         var ctx = new MLContext();
+        ((IHostEnvironment)ctx).SetOnnxSessionOption(new OnnxSessionOptions { IntraOpNumThreads = Environment.ProcessorCount, InterOpNumThreads = 1 });
         var model = ctx.Model.Load(settings.ModelPath, out DataViewSchema inputSchema);
         output.WriteLine($"loaded {settings.ModelPath}; it expects {string.Join(", ", inputSchema.Select(c => $"{c.Name}: {c.Type}"))}");
 

@@ -26,7 +26,11 @@ public sealed class BatchNormCnnTransformer : ISingleFeaturePredictionTransforme
         Model = model;
         _chain = chain;
         // Made on the first Transform: a transformer that is only saved or run by a prediction engine never needs it.
-        _scorer = new(() => new OnnxBatchScorer(onnx, onnxInputName, ScoringChain.ScoreColumnName, ScoringChain.IndexColumnName, featureSize, model.Trained.Network.OutputSize));
+        // The thread count is set rather than left to ONNX Runtime: left at 0 it pins one thread to each physical
+        // core, and the pinned threads then compete with the calling thread for a core (15-20% slower on 2 cores,
+        // docs/PERFORMANCE.md, "Scoring").
+        _scorer = new(() => new OnnxBatchScorer(onnx, onnxInputName, ScoringChain.ScoreColumnName, ScoringChain.IndexColumnName, featureSize, model.Trained.Network.OutputSize,
+            Environment.ProcessorCount));
         FeatureColumnName = featureColumnName;
         _featureSize = featureSize;
         FeatureColumnType = new VectorDataViewType(NumberDataViewType.Single, featureSize);

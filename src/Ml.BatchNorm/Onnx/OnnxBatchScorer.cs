@@ -21,12 +21,12 @@ internal sealed class OnnxBatchScorer : IDisposable
     /// <param name="indexName">The predicted-index output.</param>
     /// <param name="inputSize">Values per row.</param>
     /// <param name="classes">Scores per row.</param>
-    /// <param name="intraOpThreads">ONNX Runtime's intra-op threads; 0 keeps its default (one per physical core).</param>
+    /// <param name="intraOpThreads">ONNX Runtime's intra-op threads; 0 keeps its default (one per physical core, each pinned to its core).</param>
     public OnnxBatchScorer(byte[] graph, string inputName, string scoreName, string indexName, int inputSize, int classes, int intraOpThreads = 0)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(intraOpThreads);
-        // ONNX Runtime's defaults, as ML.NET's ONNX transformer creates its session: every graph optimization
-        // (blocked layouts, batch norms folded where they can be), one intra-op thread per physical core.
+        // Every graph optimization (blocked layouts, batch norms folded where they can be), as ML.NET's ONNX
+        // transformer creates its session.
         using var options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL, IntraOpNumThreads = intraOpThreads };
         _session = new InferenceSession(graph, options);
         _inputNames = [inputName];

@@ -1,9 +1,12 @@
+using Ml.BatchNorm.Runtime;
+
 namespace Ml.BatchNorm.Engine.Kernels;
 
 /// <summary>
 /// Runs a kernel over [0, count) in one contiguous range per thread libtorch may use (the <c>threads</c> option,
-/// so that a one-thread run stays on one core), or inline when the work is too small for a thread hand-off to
-/// pay (a few microseconds against a few thousand floats).
+/// so that a one-thread run stays on one core), on libtorch's own OpenMP threads where it can
+/// (<see cref="OpenMpTeam"/>), or inline when the work is too small for a thread hand-off to pay (a few
+/// microseconds against a few thousand floats).
 /// </summary>
 internal static class PlaneRanges
 {
@@ -18,7 +21,15 @@ internal static class PlaneRanges
             return;
         }
 
-        Parallel.For(0, parts, k => body((int)((long)count * k / parts), (int)((long)count * (k + 1) / parts)));
+        void Range(int k) => body((int)((long)count * k / parts), (int)((long)count * (k + 1) / parts));
+        if (OpenMpTeam.Available)
+        {
+            OpenMpTeam.Run(parts, Range);
+        }
+        else
+        {
+            Parallel.For(0, parts, Range);
+        }
     }
 
     /// <summary>
