@@ -18,7 +18,7 @@ internal static class TrainCommand
         var model = DataOptions.Model("Where to write the trained model.", required: false);
         var recipe = new Option<string>("--recipe")
         {
-            Description = "Starting point for every option: 'default' (Adam, minutes to >90% on Fashion-MNIST), 'best' (chosen by sweeping on validation splits: 37 epochs, batch 256, cosine schedule, label smoothing, shifted and mirrored images: 94.0% in about 15 minutes on two cores) or 'seed' (the seed documents' Adagrad recipe: batch 1024, 10,000 iterations, hours).",
+            Description = "Starting point for every option: 'default' (Adam, minutes to >90% on Fashion-MNIST), 'best' (chosen by sweeping on validation splits: 37 epochs, batch 256, cosine schedule, label smoothing, shifted and mirrored images: about 94% in 13-15 minutes on two cores) or 'seed' (the seed documents' Adagrad recipe: batch 1024, 10,000 iterations, hours).",
             DefaultValueFactory = _ => "default",
         };
         recipe.AcceptOnlyFromAmong("default", "best", "seed");

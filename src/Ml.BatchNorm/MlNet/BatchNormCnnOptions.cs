@@ -78,8 +78,8 @@ public sealed class BatchNormCnnOptions
     /// "The best recipe"): model1 with dropout keep 0.74 and batch-norm decay 0.95; Adam at 0.002 on a cosine
     /// schedule down to zero, label smoothing 0.1, batch 256, 37 epochs; training images shifted by up to one
     /// pixel and mirrored left-right; evaluations and checkpoints every 1170 steps (five epochs of 60,000
-    /// images, so that they cost little of the budget). About 94% test accuracy in about 15 minutes of training on
-    /// two cores (93.98% in 14.8 minutes in the latest run), against the default's 91% in two: it trades time for accuracy.
+    /// images, so that they cost little of the budget). About 94% test accuracy in 13-15 minutes of training on
+    /// two cores (94.20% in 12.9 minutes in the latest run), against the default's 91% in two: it trades time for accuracy.
     /// </summary>
     public static BatchNormCnnOptions BestRecipe() => new()
     {

@@ -19,17 +19,18 @@ internal static unsafe class OpenMpTeam
 
     static OpenMpTeam()
     {
-        // The GNU OpenMP that libtorch loaded (its own copy under a hashed name), found by path so that the
-        // handle is that instance and not another libgomp on the system.
+        // The GNU OpenMP that libtorch loaded (its own copy under a hashed name, beside libtorch_cpu), found by
+        // path so that the handle is that instance and not another libgomp in the process.
         if (!OperatingSystem.IsLinux())
         {
             return;
         }
 
         TorchRuntime.EnsureLoaded();
-        string? path = File.ReadLines("/proc/self/maps")
-            .Select(line => line.IndexOf('/', StringComparison.Ordinal) is int at and >= 0 ? line[at..] : null)
-            .FirstOrDefault(file => file is not null && Path.GetFileName(file).StartsWith("libgomp", StringComparison.Ordinal));
+        var paths = LoadedLibraries.Paths().ToList();
+        string? torchFolder = paths.Where(p => Path.GetFileName(p).StartsWith("libtorch_cpu", StringComparison.Ordinal)).Select(Path.GetDirectoryName).FirstOrDefault();
+        var gomps = paths.Where(p => Path.GetFileName(p).StartsWith("libgomp", StringComparison.Ordinal)).ToList();
+        string? path = gomps.FirstOrDefault(p => Path.GetDirectoryName(p) == torchFolder) ?? gomps.FirstOrDefault();
         if (path is null || !NativeLibrary.TryLoad(path, out var library))
         {
             return;

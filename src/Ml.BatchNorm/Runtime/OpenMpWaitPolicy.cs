@@ -65,7 +65,7 @@ public static partial class OpenMpWaitPolicy
             return "OpenMP wait policy: runtime default (not Linux)";
         }
 
-        if (File.ReadLines("/proc/self/maps").Any(line => line.Contains("/libgomp", StringComparison.Ordinal)))
+        if (LoadedLibraries.AnyNamed("libgomp"))
         {
             return "OpenMP wait policy: runtime default (GNU OpenMP was loaded before TorchRuntime.EnsureLoaded; "
                 + $"set {SpinCountVariable} in the environment instead)";
