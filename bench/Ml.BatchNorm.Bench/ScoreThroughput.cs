@@ -114,13 +114,12 @@ internal static class ScoreThroughput
 
                     batch = Through == "transformer" ? BatchScoredView.BatchRows : 1;
                     how = Through == "transformer"
-                        ? $"the fitted transformer's Transform, {batch} rows per ONNX Runtime call (intra-op threads: {Environment.ProcessorCount})"
+                        ? $"the fitted transformer's Transform, {batch} rows per ONNX Runtime call (intra-op threads: {BatchNormCnnTransformer.OnnxIntraOpThreads})"
                         : $"the model file loaded by mlContext.Model.Load (ML.NET's ONNX transformer, one row per call; intra-op threads: {onnxThreads})";
                 }
 
-                // The fitted transformer sets ONNX Runtime's intra-op threads to the processor count; the loaded model takes
-                // what was set at load (0: ONNX Runtime's default).
-                OnnxAlone(graph, test, latency is not null, Through == "transformer" ? Environment.ProcessorCount : OnnxThreads);
+                // The fitted transformer's own thread count; the loaded model's is what was set at load (0: ONNX Runtime's default).
+                OnnxAlone(graph, test, latency is not null, Through == "transformer" ? BatchNormCnnTransformer.OnnxIntraOpThreads : OnnxThreads);
 
                 (scorer as IDisposable)?.Dispose();
                 (fitted as IDisposable)?.Dispose();

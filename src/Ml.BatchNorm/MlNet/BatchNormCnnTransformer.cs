@@ -26,15 +26,19 @@ public sealed class BatchNormCnnTransformer : ISingleFeaturePredictionTransforme
         Model = model;
         _chain = chain;
         // Made on the first Transform: a transformer that is only saved or run by a prediction engine never needs it.
-        // The thread count is set rather than left to ONNX Runtime: left at 0 it pins one thread to each physical
-        // core, and the pinned threads then compete with the calling thread for a core (15-20% slower on 2 cores,
-        // docs/PERFORMANCE.md, "Scoring").
         _scorer = new(() => new OnnxBatchScorer(onnx, onnxInputName, ScoringChain.ScoreColumnName, ScoringChain.IndexColumnName, featureSize, model.Trained.Network.OutputSize,
-            Environment.ProcessorCount));
+            OnnxIntraOpThreads));
         FeatureColumnName = featureColumnName;
         _featureSize = featureSize;
         FeatureColumnType = new VectorDataViewType(NumberDataViewType.Single, featureSize);
     }
+
+    /// <summary>
+    /// ONNX Runtime's intra-op threads for <see cref="Transform"/>'s batches: set rather than left to ONNX Runtime,
+    /// which at 0 pins one thread to each physical core, where the pinned threads then compete with the calling
+    /// thread for a core (15-20% slower on 2 cores, docs/PERFORMANCE.md, "Scoring").
+    /// </summary>
+    internal static int OnnxIntraOpThreads => Environment.ProcessorCount;
 
     /// <summary>The trained network and its class names.</summary>
     public BatchNormCnnModel Model { get; }

@@ -20,5 +20,8 @@ internal static class LoadedLibraries
     }
 
     /// <summary>Whether a library whose file name starts with <paramref name="prefix"/> is loaded.</summary>
-    public static bool AnyNamed(string prefix) => Paths().Any(path => Path.GetFileName(path).StartsWith(prefix, StringComparison.Ordinal));
+    public static bool AnyNamed(string prefix) => Paths().Any(path => IsNamed(path, prefix));
+
+    /// <summary>Whether <paramref name="path"/>'s file name starts with <paramref name="prefix"/> (sonames carry versions and hashes after it).</summary>
+    public static bool IsNamed(string path, string prefix) => Path.GetFileName(path).StartsWith(prefix, StringComparison.Ordinal);
 }

@@ -28,8 +28,8 @@ internal static unsafe class OpenMpTeam
 
         TorchRuntime.EnsureLoaded();
         var paths = LoadedLibraries.Paths().ToList();
-        string? torchFolder = paths.Where(p => Path.GetFileName(p).StartsWith("libtorch_cpu", StringComparison.Ordinal)).Select(Path.GetDirectoryName).FirstOrDefault();
-        var gomps = paths.Where(p => Path.GetFileName(p).StartsWith("libgomp", StringComparison.Ordinal)).ToList();
+        string? torchFolder = paths.Where(p => LoadedLibraries.IsNamed(p, "libtorch_cpu")).Select(Path.GetDirectoryName).FirstOrDefault();
+        var gomps = paths.Where(p => LoadedLibraries.IsNamed(p, "libgomp")).ToList();
         string? path = gomps.FirstOrDefault(p => Path.GetDirectoryName(p) == torchFolder) ?? gomps.FirstOrDefault();
         if (path is null || !NativeLibrary.TryLoad(path, out var library))
         {
